@@ -14,12 +14,12 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor NonPresentSetsPresentBit = Create(
         RuleIdentifiers.NonPresentSetsPresentBit,
         "The non-present value sets a present bit",
-        "NonPresentValue {0} sets present bit {1} of format '{2}'");
+        "NonPresentValue {0} sets present {1} of format '{2}'");
 
     public static readonly DiagnosticDescriptor FieldsOverlap = Create(
         RuleIdentifiers.FieldsOverlap,
         "Two fields of one view overlap",
-        "{0} (bits {1}) overlaps {2} (bits {3}) at bit {4} in {5}");
+        "{0} ({1}) overlaps {2} ({3}) at {4} in {5}");
 
     public static readonly DiagnosticDescriptor BitRangeInvalid = Create(
         RuleIdentifiers.BitRangeInvalid,
@@ -29,7 +29,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor SpecialValueSetsPresentBit = Create(
         RuleIdentifiers.SpecialValueSetsPresentBit,
         "A special value sets a present bit",
-        "Special value '{0}' {1} sets present bit {2} of format '{3}'");
+        "Special value '{0}' {1} sets present {2} of format '{3}'");
 
     public static readonly DiagnosticDescriptor AssertionFails = Create(
         RuleIdentifiers.AssertionFails,
@@ -44,7 +44,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor FieldTypeMismatch = Create(
         RuleIdentifiers.FieldTypeMismatch,
         "A property's type cannot hold its field",
-        "Property '{0}' of type '{1}' cannot hold its {2}-bit field (bits {3}): {4}");
+        "Property '{0}' of type '{1}' cannot hold its {2}-bit field ({3}): {4}");
 
     public static readonly DiagnosticDescriptor NoPresentBit = Create(
         RuleIdentifiers.NoPresentBit,

@@ -201,7 +201,7 @@ internal static class FormatEmitter
         }
 
         w.Line();
-        w.Line($"/// <summary>Wraps <paramref name=\"raw\"/> as a {displayName} {what} entry.</summary>");
+        w.Line($"/// <summary>Wraps <paramref name=\"raw\"/> as an entry read through the {what} {displayName}.</summary>");
         w.Line($"public static {name} FromRaw(ulong raw) => new(raw);");
         w.Line();
         w.Line("/// <inheritdoc/>");

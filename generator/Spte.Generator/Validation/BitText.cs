@@ -28,6 +28,9 @@ internal static class BitText
         return count;
     }
 
+    /// <summary>"bit 11" for one bit, "bits 3..5, 52..62" for more.</summary>
+    public static string Bits(ulong mask) => (PopCount(mask) == 1 ? "bit " : "bits ") + Describe(mask);
+
     /// <summary>The bits of <paramref name="mask"/> as runs: "11", "3..5, 52..62", or "none".</summary>
     public static string Describe(ulong mask)
     {

@@ -66,7 +66,7 @@ internal static class FormatValidator
                 RuleIdentifiers.NonPresentSetsPresentBit,
                 format.NonPresentLocation ?? format.FormatLocation,
                 BitText.Hex(format.NonPresentValue),
-                BitText.Describe(format.NonPresentValue & presentMask),
+                BitText.Bits(format.NonPresentValue & presentMask),
                 format.Name);
         }
         else
@@ -113,7 +113,7 @@ internal static class FormatValidator
                     special.ValueLocation,
                     special.Name,
                     BitText.Hex(special.Value),
-                    BitText.Describe(special.Value & presentMask),
+                    BitText.Bits(special.Value & presentMask),
                     format.Name);
             }
             else if (context.IsIdentifier(special.Name))
@@ -242,7 +242,7 @@ internal static class FormatValidator
                         RuleIdentifiers.AssertionFails,
                         assertion.Location,
                         $"Disjoint(\"{assertion.First}\", \"{assertion.Second}\")",
-                        $"'{assertion.First}' ({BitText.Hex(first.Bits)}) and '{assertion.Second}' ({BitText.Hex(second.Bits)}) share bit {BitText.Describe(first.Bits & second.Bits)}");
+                        $"'{assertion.First}' ({BitText.Hex(first.Bits)}) and '{assertion.Second}' ({BitText.Hex(second.Bits)}) share {BitText.Bits(first.Bits & second.Bits)}");
                     break;
                 case AssertionKind.Disjoint:
                     asserts.Add(new ConstAssertSpec($"{assertion.First} and {assertion.Second} are disjoint", $"({first.Expression} & {second.Expression}) == 0"));
@@ -252,7 +252,7 @@ internal static class FormatValidator
                         RuleIdentifiers.AssertionFails,
                         assertion.Location,
                         $"Within(\"{assertion.First}\", \"{assertion.Second}\")",
-                        $"'{assertion.First}' ({BitText.Hex(first.Bits)}) sets bit {BitText.Describe(first.Bits & ~second.Bits)} outside '{assertion.Second}' ({BitText.Hex(second.Bits)})");
+                        $"'{assertion.First}' ({BitText.Hex(first.Bits)}) sets {BitText.Bits(first.Bits & ~second.Bits)} outside '{assertion.Second}' ({BitText.Hex(second.Bits)})");
                     break;
                 case AssertionKind.Within:
                     asserts.Add(new ConstAssertSpec($"{assertion.First} lies within {assertion.Second}", $"({first.Expression} & ~{second.Expression}) == 0"));
@@ -262,7 +262,7 @@ internal static class FormatValidator
                         RuleIdentifiers.AssertionFails,
                         assertion.Location,
                         $"Width(\"{assertion.First}\", {BitText.Int(assertion.Bits)})",
-                        $"'{assertion.First}' is {BitText.Int(BitText.PopCount(first.Bits))} bits wide (bits {BitText.Describe(first.Bits)}), not {BitText.Int(assertion.Bits)}");
+                        $"'{assertion.First}' is {BitText.Int(BitText.PopCount(first.Bits))} bits wide ({BitText.Bits(first.Bits)}), not {BitText.Int(assertion.Bits)}");
                     break;
             }
         }
@@ -330,10 +330,10 @@ internal static class FormatValidator
                             RuleIdentifiers.FieldsOverlap,
                             run.Location,
                             "field '" + field.Name + "'",
-                            BitText.Describe(runMask),
+                            BitText.Bits(runMask),
                             "its own earlier run",
-                            BitText.Describe(mask),
-                            BitText.Describe(mask & runMask),
+                            BitText.Bits(mask),
+                            BitText.Bits(mask & runMask),
                             "format '" + format.Name + "'");
                         Structural = true;
                         runsValid = false;
@@ -358,7 +358,7 @@ internal static class FormatValidator
                 var typeProblem = TypeProblem(field, width);
                 if (typeProblem is not null)
                 {
-                    Report(RuleIdentifiers.FieldTypeMismatch, field.TypeLocation ?? field.NameLocation, field.Name, field.TypeName.Replace("global::", string.Empty), BitText.Int(width), BitText.Describe(mask), typeProblem);
+                    Report(RuleIdentifiers.FieldTypeMismatch, field.TypeLocation ?? field.NameLocation, field.Name, field.TypeName.Replace("global::", string.Empty), BitText.Int(width), BitText.Bits(mask), typeProblem);
                     Structural = true;
                     continue;
                 }
@@ -409,10 +409,10 @@ internal static class FormatValidator
                         RuleIdentifiers.FieldsOverlap,
                         run?.Location,
                         occupants[later].Description,
-                        BitText.Describe(occupants[later].Mask),
+                        BitText.Bits(occupants[later].Mask),
                         occupants[earlier].Description,
-                        BitText.Describe(occupants[earlier].Mask),
-                        BitText.Describe(overlap),
+                        BitText.Bits(occupants[earlier].Mask),
+                        BitText.Bits(overlap),
                         scope);
                 }
             }
