@@ -1,0 +1,336 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using Spte.Analyzers.Symbols;
+
+namespace Spte.Analyzers.Flow;
+
+/// <summary>
+/// Which expressions of one operation block (a method body with its lambdas and local functions,
+/// or an initializer) denote <c>[SpteSlot]</c> slots, and of which format.
+/// <para>
+/// An expression is a slot when it is a marked field, property, parameter or method result; the
+/// <c>Raw</c> of an entry; an element of a slot table (<c>a[i]</c>, <c>span[i]</c>, <c>*p</c>,
+/// <c>p[i]</c>); derived from a slot table (<c>p + k</c>, <c>&amp;a[i]</c>, <c>new Span&lt;ulong&gt;(p, n)</c>,
+/// <c>a.AsSpan()</c>, <c>s.Slice(…)</c>, <c>m.Span</c>, <c>fixed</c>, conversions, <c>?:</c>); or a
+/// local that is a slot.
+/// </para>
+/// <para>
+/// A local of a raw shape is a slot of format T when, anywhere in the block, it is initialised or
+/// assigned (also by <c>ref</c>, by deconstruction or as a <c>foreach</c> variable) from a slot of
+/// T, or its value (or a pointer or span derived from it) is stored into a slot of T, returned from a
+/// <c>[return: SpteSlot]</c> function or passed to a <c>[SpteSlot]</c> parameter. This is
+/// flow-insensitive and runs to a fixed point, so chains of locals are followed in any order. A
+/// local that meets two formats is dropped (ambiguous), and a <c>ulong</c> local changed by
+/// compound assignment or <c>++</c>/<c>--</c> is not a slot: it holds arithmetic on an entry (a
+/// masked field, a shifted PFN), not an entry.
+/// </para>
+/// </summary>
+internal sealed class SlotFlow
+{
+    private const int MaxDepth = 32;
+    private const int MaxIterations = 16;
+
+    private readonly SpteModel _model;
+    private readonly Dictionary<ILocalSymbol, FormatInfo?> _locals = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<ILocalSymbol> _arithmetic = new(SymbolEqualityComparer.Default);
+
+    private SlotFlow(SpteModel model) => _model = model;
+
+    /// <summary>A flow with no locals: for operations outside any block.</summary>
+    public static SlotFlow Empty(SpteModel model) => new(model);
+
+    /// <summary>Computes the local slots of the blocks.</summary>
+    public static SlotFlow Compute(SpteModel model, ImmutableArray<IOperation> blocks, ISymbol owner)
+    {
+        var flow = new SlotFlow(model);
+        flow.Solve(blocks, owner);
+        return flow;
+    }
+
+    /// <summary>The format of the slot <paramref name="operation"/> denotes, if it is one.</summary>
+    public FormatInfo? SlotOf(IOperation? operation)
+    {
+        for (var depth = 0; operation is not null && depth < MaxDepth; depth++)
+        {
+            switch (operation)
+            {
+                case IFieldReferenceOperation field:
+                    return _model.Slot(field.Field);
+                case IParameterReferenceOperation parameter:
+                    return _model.Slot(parameter.Parameter);
+                case ILocalReferenceOperation local:
+                    return LocalSlot(local.Local);
+                case IInvocationOperation invocation when _model.Slot(invocation.TargetMethod) is { } returned:
+                    return returned;
+                case IPropertyReferenceOperation property when _model.Slot(property.Property) is { } marked:
+                    return marked;
+                case IPropertyReferenceOperation { Instance: { } instance } property
+                    when _model.Entry(instance.Type) is { } entry && EntryType.IsMember(property.Property, entry.Raw):
+                    return entry.Format;
+                case IConditionalOperation conditional:
+                    return Combine(SlotOf(conditional.WhenTrue), SlotOf(conditional.WhenFalse));
+            }
+
+            operation = DerivedFrom(operation);
+        }
+
+        return null;
+    }
+
+    /// <summary>The format of the slot local <paramref name="local"/>, if it is one.</summary>
+    public FormatInfo? LocalSlot(ILocalSymbol local) =>
+        _locals.TryGetValue(local, out var format) ? format : null;
+
+    /// <summary>
+    /// The operand a raw value's slot-ness comes from (<c>p</c> in <c>p + 1</c>, <c>a</c> in
+    /// <c>&amp;a[i]</c>), or null when <paramref name="operation"/> is not derived from another value.
+    /// </summary>
+    private IOperation? DerivedFrom(IOperation operation)
+    {
+        switch (operation)
+        {
+            case IConversionOperation conversion:
+                // Keep scalar with scalar and table with table: (ulong)p is an address, not an entry.
+                var from = _model.Shape(conversion.Operand.Type);
+                var to = operation.Type is IPointerTypeSymbol ? RawShape.Pointer : _model.Shape(operation.Type);
+                return from != RawShape.None && to != RawShape.None && (from == RawShape.Scalar) == (to == RawShape.Scalar)
+                    ? conversion.Operand
+                    : null;
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract, Type: IPointerTypeSymbol } arithmetic:
+                return arithmetic.LeftOperand.Type is IPointerTypeSymbol ? arithmetic.LeftOperand : arithmetic.RightOperand;
+            case IIncrementOrDecrementOperation { Type: IPointerTypeSymbol } step:
+                return step.Target;
+            case ICompoundAssignmentOperation { Type: IPointerTypeSymbol } step:
+                return step.Target;
+            case IAddressOfOperation address:
+                return address.Reference;
+            case IArrayElementReferenceOperation element:
+                return element.ArrayReference;
+            case IPropertyReferenceOperation { Instance: { } instance } property
+                when _model.IsRawTable(instance.Type) && (property.Property.IsIndexer || _model.Shape(property.Type) != RawShape.None):
+                // span[i], memory.Span
+                return instance;
+            case IInvocationOperation invocation:
+                return TableReceiver(invocation);
+            case IObjectCreationOperation { Arguments.Length: > 0 } creation when _model.IsRawTable(creation.Type):
+                // new Span<ulong>(p, n), new Span<ulong>(array), new Memory<ulong>(array, start, length)
+                return creation.Arguments.ArgumentFor(0)?.Value;
+            case { Kind: OperationKind.None }:
+                // IOperation has no node for *p, p[i], or the array-to-pointer conversion of fixed:
+                // they surface as None with the pointer (or array) as first child.
+                var first = operation.ChildOperations.FirstOrDefault();
+                return first is not null && _model.Shape(operation.Type) != RawShape.None && _model.IsRawTable(first.Type) ? first : null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// For a call that returns a raw table or a <c>ref ulong</c>, the table it is called on:
+    /// <c>a.AsSpan()</c>, <c>s.Slice(1)</c>, <c>MemoryMarshal.GetReference(s)</c>.
+    /// </summary>
+    private IOperation? TableReceiver(IInvocationOperation invocation)
+    {
+        var returnsEntries = _model.IsRawTable(invocation.Type)
+            || (invocation.TargetMethod.ReturnsByRef && _model.Shape(invocation.Type) == RawShape.Scalar);
+        if (!returnsEntries)
+        {
+            return null;
+        }
+
+        var receiver = invocation.Instance ?? invocation.Arguments.ArgumentFor(0)?.Value;
+        return receiver is not null && (_model.IsRawTable(receiver.Type) || receiver.WalkDownConversions() is { } inner && _model.IsRawTable(inner.Type))
+            ? receiver
+            : null;
+    }
+
+    /// <summary>The local a stored value comes from, through derivations (<c>t</c> in <c>t + 1</c>).</summary>
+    private ILocalSymbol? RootLocal(IOperation? operation)
+    {
+        for (var depth = 0; operation is not null && depth < MaxDepth; depth++)
+        {
+            if (operation is ILocalReferenceOperation local)
+            {
+                return local.Local;
+            }
+
+            operation = DerivedFrom(operation);
+        }
+
+        return null;
+    }
+
+    private void Solve(ImmutableArray<IOperation> blocks, ISymbol owner)
+    {
+        var assigned = new List<(ILocalSymbol Local, IOperation Value)>();
+        var elements = new List<(ILocalSymbol Local, IOperation Collection)>();
+        var stored = new List<(IOperation? Target, FormatInfo? Format, IOperation Value)>();
+        foreach (var block in blocks)
+        {
+            foreach (var operation in block.DescendantsAndSelf())
+            {
+                Collect(operation, owner, assigned, elements, stored);
+            }
+        }
+
+        if (assigned.Count == 0 && elements.Count == 0)
+        {
+            return;
+        }
+
+        for (var iteration = 0; iteration < MaxIterations; iteration++)
+        {
+            var changed = false;
+            foreach (var (local, value) in assigned)
+            {
+                changed |= Merge(local, SlotOf(value));
+                if (LocalSlot(local) is { } format)
+                {
+                    changed |= Merge(RootLocal(value), format);
+                }
+            }
+
+            foreach (var (local, collection) in elements)
+            {
+                changed |= Merge(local, SlotOf(collection));
+            }
+
+            foreach (var (target, format, value) in stored)
+            {
+                changed |= Merge(RootLocal(value), format ?? SlotOf(target));
+            }
+
+            if (!changed)
+            {
+                break;
+            }
+        }
+    }
+
+    private void Collect(
+        IOperation operation,
+        ISymbol owner,
+        List<(ILocalSymbol, IOperation)> assigned,
+        List<(ILocalSymbol, IOperation)> elements,
+        List<(IOperation?, FormatInfo?, IOperation)> stored)
+    {
+        switch (operation)
+        {
+            case IVariableDeclaratorOperation { Initializer: { } initializer } declarator when IsCandidate(declarator.Symbol):
+                assigned.Add((declarator.Symbol, initializer.Value));
+                break;
+            case ISimpleAssignmentOperation assignment:
+                AddAssignment(assignment.Target, assignment.Value, assigned, stored);
+                break;
+            case IDeconstructionAssignmentOperation deconstruction
+                when deconstruction.Value.WalkDownConversions() is ITupleOperation value:
+                AddDeconstruction(deconstruction.Target, value, assigned, stored);
+                break;
+            case IForEachLoopOperation { LoopControlVariable: IVariableDeclaratorOperation variable } loop when IsCandidate(variable.Symbol):
+                elements.Add((variable.Symbol, loop.Collection.WalkDownConversions()));
+                break;
+            case ICompoundAssignmentOperation { Target: ILocalReferenceOperation local }:
+                MarkArithmetic(local.Local);
+                break;
+            case IIncrementOrDecrementOperation { Target: ILocalReferenceOperation local }:
+                MarkArithmetic(local.Local);
+                break;
+            case IReturnOperation { ReturnedValue: { } returned } when _model.Slot(operation.EnclosingFunction(owner)) is { } format:
+                stored.Add((null, format, returned));
+                break;
+            case IArgumentOperation { Parameter: { } parameter } argument when _model.Slot(parameter) is { } format:
+                stored.Add((null, format, argument.Value));
+                break;
+        }
+    }
+
+    private void AddAssignment(
+        IOperation target,
+        IOperation value,
+        List<(ILocalSymbol, IOperation)> assigned,
+        List<(IOperation?, FormatInfo?, IOperation)> stored)
+    {
+        if (target is ILocalReferenceOperation local)
+        {
+            if (IsCandidate(local.Local))
+            {
+                assigned.Add((local.Local, value));
+            }
+        }
+        else
+        {
+            stored.Add((target, null, value));
+        }
+    }
+
+    private void AddDeconstruction(
+        IOperation target,
+        ITupleOperation value,
+        List<(ILocalSymbol, IOperation)> assigned,
+        List<(IOperation?, FormatInfo?, IOperation)> stored)
+    {
+        if (target is IDeclarationExpressionOperation declaration)
+        {
+            target = declaration.Expression;
+        }
+
+        if (target is not ITupleOperation targets || targets.Elements.Length != value.Elements.Length)
+        {
+            return;
+        }
+
+        for (var i = 0; i < targets.Elements.Length; i++)
+        {
+            var element = value.Elements[i].WalkDownConversions();
+            if (element is ITupleOperation nested)
+            {
+                AddDeconstruction(targets.Elements[i], nested, assigned, stored);
+            }
+            else
+            {
+                AddAssignment(targets.Elements[i], value.Elements[i], assigned, stored);
+            }
+        }
+    }
+
+    private void MarkArithmetic(ILocalSymbol local)
+    {
+        if (_model.Shape(local.Type) == RawShape.Scalar)
+        {
+            _arithmetic.Add(local);
+        }
+    }
+
+    private bool IsCandidate(ILocalSymbol local) => _model.Shape(local.Type) != RawShape.None;
+
+    private bool Merge(ILocalSymbol? local, FormatInfo? format)
+    {
+        if (local is null || format is null || !IsCandidate(local) || _arithmetic.Contains(local))
+        {
+            return false;
+        }
+
+        if (!_locals.TryGetValue(local, out var known))
+        {
+            _locals[local] = format;
+            return true;
+        }
+
+        if (known is null || SymbolEqualityComparer.Default.Equals(known.Type, format.Type))
+        {
+            return false;
+        }
+
+        // Two formats: ambiguous, so the local is no slot at all.
+        _locals[local] = null;
+        return true;
+    }
+
+    private static FormatInfo? Combine(FormatInfo? first, FormatInfo? second) =>
+        first is null ? second
+        : second is null || SymbolEqualityComparer.Default.Equals(first.Type, second.Type) ? first
+        : null;
+}

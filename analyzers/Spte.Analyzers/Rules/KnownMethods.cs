@@ -1,0 +1,52 @@
+using Microsoft.CodeAnalysis;
+using Spte.Analyzers.Symbols;
+
+namespace Spte.Analyzers.Rules;
+
+/// <summary>The BCL methods the rules know, matched by their resolved containing type, then by name.</summary>
+internal static class KnownMethods
+{
+    /// <summary><c>Span&lt;T&gt;.Fill(value)</c> or <c>Array.Fill(array, value[, start, count])</c>.</summary>
+    public static bool IsFill(IMethodSymbol method, SpteSymbols symbols) =>
+        method.Name == "Fill"
+        && (symbols.IsSpan(method.ContainingType) || SpteSymbols.Is(method.ContainingType, symbols.Array));
+
+    /// <summary><c>Span&lt;T&gt;.Clear()</c>.</summary>
+    public static bool IsSpanClear(IMethodSymbol method, SpteSymbols symbols) =>
+        method.Name == "Clear" && !method.IsStatic && symbols.IsSpan(method.ContainingType);
+
+    /// <summary><c>Array.Clear(array[, index, length])</c>.</summary>
+    public static bool IsArrayClear(IMethodSymbol method, SpteSymbols symbols) =>
+        method.Name == "Clear" && SpteSymbols.Is(method.ContainingType, symbols.Array);
+
+    /// <summary><c>GC.AllocateUninitializedArray&lt;T&gt;</c> and <c>GC.AllocateArray&lt;T&gt;</c>.</summary>
+    public static bool IsGcAllocate(IMethodSymbol method, SpteSymbols symbols) =>
+        method.Name is "AllocateUninitializedArray" or "AllocateArray"
+        && method.TypeArguments.Length == 1
+        && SpteSymbols.Is(method.ContainingType, symbols.GC);
+
+    /// <summary><c>NativeMemory.AllocZeroed</c>.</summary>
+    public static bool IsNativeAllocZeroed(IMethodSymbol method, SpteSymbols symbols) =>
+        method.Name == "AllocZeroed" && SpteSymbols.Is(method.ContainingType, symbols.NativeMemory);
+
+    /// <summary><c>NativeMemory.Clear</c>.</summary>
+    public static bool IsNativeClear(IMethodSymbol method, SpteSymbols symbols) =>
+        method.Name == "Clear" && SpteSymbols.Is(method.ContainingType, symbols.NativeMemory);
+
+    /// <summary>
+    /// <c>Interlocked.Exchange</c>/<c>CompareExchange</c> and <c>Volatile.Write</c>: the first
+    /// (<c>ref</c>) argument is the location, the others are written to it or compared with it.
+    /// </summary>
+    public static bool IsExchange(IMethodSymbol method, SpteSymbols symbols) =>
+        method.Parameters.Length > 0
+        && method.Parameters[0].RefKind == RefKind.Ref
+        && ((method.Name is "Exchange" or "CompareExchange" && SpteSymbols.Is(method.ContainingType, symbols.Interlocked))
+            || (method.Name == "Write" && SpteSymbols.Is(method.ContainingType, symbols.Volatile)));
+
+    /// <summary><c>entry.Equals(other)</c> with <c>other</c> of the entry's own type.</summary>
+    public static bool IsEntryEquals(IMethodSymbol method, ITypeSymbol? receiverType) =>
+        method.Name == "Equals"
+        && !method.IsStatic
+        && method.Parameters.Length == 1
+        && SymbolEqualityComparer.Default.Equals(method.Parameters[0].Type, receiverType);
+}

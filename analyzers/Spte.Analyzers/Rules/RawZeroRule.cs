@@ -1,0 +1,190 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using Spte.Analyzers.Flow;
+using Spte.Analyzers.Symbols;
+
+namespace Spte.Analyzers.Rules;
+
+/// <summary>
+/// SPTE1001: a raw zero stored where an entry lives. Typed entries are found from the zero
+/// (<c>default</c>, <c>new T()</c>, <c>T.FromRaw(0)</c>) up to the store; raw <c>ulong</c> slots
+/// from the store down to the zero constants of the stored value.
+/// </summary>
+internal static class RawZeroRule
+{
+    /// <summary>A zero entry: reported when its value is stored (not when it is the receiver of <c>WithX(…)</c>).</summary>
+    public static void AnalyzeZeroEntry(OperationAnalysisContext context, BlockScope scope)
+    {
+        var operation = context.Operation;
+
+        // Implicit: an omitted optional argument; its declaration's "= default" is reported instead.
+        if (operation.IsImplicit
+            || !ZeroValues.IsZeroEntry(operation, scope.Model, out var entry)
+            || entry is not { Format.ZeroIsWrong: true })
+        {
+            return;
+        }
+
+        // (EptSpte)default is one zero: report (and replace) the cast, not the default inside it.
+        var zero = operation;
+        while (zero.Parent is IConversionOperation { IsImplicit: false } cast && SymbolEqualityComparer.Default.Equals(cast.Type, entry.Type))
+        {
+            zero = cast;
+        }
+
+        var value = operation.ClimbToConsumer();
+        switch (value.Parent)
+        {
+            case ISimpleAssignmentOperation assignment when assignment.Value == value:
+            case IVariableInitializerOperation:
+            case IFieldInitializerOperation:
+            case IPropertyInitializerOperation:
+            case IReturnOperation:
+            case IArrayInitializerOperation:
+            case ITupleOperation:
+            case ICollectionExpressionOperation:
+            case IArgumentOperation argument when !IsOtherRulesArgument(argument, scope.Model):
+                context.ReportDiagnostic(Reports.ZeroEntry(zero, entry, fixable: true));
+                break;
+            case IParameterInitializerOperation:
+                // A parameter's default must be a constant, so T.NonPresent cannot replace it: no fix.
+                context.ReportDiagnostic(Reports.ZeroEntry(zero, entry, fixable: false));
+                break;
+        }
+    }
+
+    /// <summary>A value stored into a raw <c>ulong</c> location: reported for each zero part when the location is a slot.</summary>
+    public static void AnalyzeRawStore(OperationAnalysisContext context, BlockScope scope)
+    {
+        var model = scope.Model;
+        switch (context.Operation)
+        {
+            case ISimpleAssignmentOperation { IsRef: false } assignment when model.Shape(assignment.Target.Type) == RawShape.Scalar:
+                Check(context, scope.Flow.SlotOf(assignment.Target), assignment.Value, model);
+                break;
+            case IVariableDeclaratorOperation { Initializer: { } initializer } declarator
+                when declarator.Symbol.RefKind == RefKind.None && model.Shape(declarator.Symbol.Type) == RawShape.Scalar:
+                Check(context, scope.Flow.LocalSlot(declarator.Symbol), initializer.Value, model);
+                break;
+            case IFieldInitializerOperation initializer:
+                foreach (var field in initializer.InitializedFields)
+                {
+                    if (model.Shape(field.Type) == RawShape.Scalar)
+                    {
+                        Check(context, model.Slot(field), initializer.Value, model);
+                    }
+                }
+
+                break;
+            case IPropertyInitializerOperation initializer:
+                foreach (var property in initializer.InitializedProperties)
+                {
+                    if (model.Shape(property.Type) == RawShape.Scalar)
+                    {
+                        Check(context, model.Slot(property), initializer.Value, model);
+                    }
+                }
+
+                break;
+            case IReturnOperation { ReturnedValue: { } returned } ret:
+                var function = ret.EnclosingFunction(scope.Owner);
+                if (function is IMethodSymbol { ReturnsByRef: false, ReturnsByRefReadonly: false } or IPropertySymbol { ReturnsByRef: false, ReturnsByRefReadonly: false }
+                    && model.Shape(returned.Type) == RawShape.Scalar)
+                {
+                    Check(context, model.Slot(function), returned, model);
+                }
+
+                break;
+            case IArgumentOperation { Parameter: { RefKind: RefKind.None or RefKind.In } parameter } argument
+                when model.Shape(parameter.Type) == RawShape.Scalar:
+                Check(context, model.Slot(parameter), argument.Value, model);
+                break;
+            case IInvocationOperation invocation when KnownMethods.IsExchange(invocation.TargetMethod, model.Symbols):
+                CheckExchange(context, invocation, scope);
+                break;
+            case IDeconstructionAssignmentOperation deconstruction
+                when deconstruction.Value.WalkDownConversions() is ITupleOperation value:
+                CheckDeconstruction(context, deconstruction.Target, value, scope);
+                break;
+            case IArrayCreationOperation { Initializer: { } initializer } creation
+                when creation.Type is IArrayTypeSymbol { Rank: 1, ElementType.SpecialType: SpecialType.System_UInt64 }:
+                if (Destinations.SlotOf(creation, scope) is { } format)
+                {
+                    foreach (var element in initializer.ElementValues)
+                    {
+                        Check(context, format, element, model);
+                    }
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Whether SPTE1002 (the value of <c>Fill</c>) or SPTE1003 (the other side of <c>Equals</c>)
+    /// owns this argument.
+    /// </summary>
+    private static bool IsOtherRulesArgument(IArgumentOperation argument, SpteModel model) =>
+        argument.Parent is IInvocationOperation invocation
+        && (KnownMethods.IsFill(invocation.TargetMethod, model.Symbols)
+            || KnownMethods.IsEntryEquals(invocation.TargetMethod, invocation.Instance?.Type));
+
+    private static void CheckExchange(OperationAnalysisContext context, IInvocationOperation invocation, BlockScope scope)
+    {
+        if (invocation.Arguments.ArgumentFor(0) is not { } location
+            || scope.Model.Shape(location.Value.Type) != RawShape.Scalar
+            || scope.Flow.SlotOf(location.Value) is not { } format)
+        {
+            return;
+        }
+
+        // The new value, and CompareExchange's comparand: a 0 there expects an empty slot to be 0.
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument != location && argument.Parameter?.Type.SpecialType == SpecialType.System_UInt64)
+            {
+                Check(context, format, argument.Value, scope.Model);
+            }
+        }
+    }
+
+    private static void CheckDeconstruction(OperationAnalysisContext context, IOperation target, ITupleOperation value, BlockScope scope)
+    {
+        if (target is IDeclarationExpressionOperation declaration)
+        {
+            target = declaration.Expression;
+        }
+
+        if (target is not ITupleOperation targets || targets.Elements.Length != value.Elements.Length)
+        {
+            return;
+        }
+
+        for (var i = 0; i < targets.Elements.Length; i++)
+        {
+            var element = targets.Elements[i];
+            if (value.Elements[i].WalkDownConversions() is ITupleOperation nested)
+            {
+                CheckDeconstruction(context, element, nested, scope);
+            }
+            else if (scope.Model.Shape(element.Type) == RawShape.Scalar)
+            {
+                Check(context, scope.Flow.SlotOf(element), value.Elements[i], scope.Model);
+            }
+        }
+    }
+
+    private static void Check(OperationAnalysisContext context, FormatInfo? format, IOperation value, SpteModel model)
+    {
+        if (format is not { ZeroIsWrong: true })
+        {
+            return;
+        }
+
+        foreach (var zero in ZeroValues.RawZeroLeaves(value, model))
+        {
+            context.ReportDiagnostic(Reports.ZeroRaw(zero, format));
+        }
+    }
+}

@@ -1,0 +1,201 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using Spte.Analyzers.Diagnostics;
+using Spte.Analyzers.Flow;
+using Spte.Analyzers.Symbols;
+
+namespace Spte.Analyzers.Rules;
+
+/// <summary>
+/// SPTE1002: a table of entries created or reset zero-filled. Typed tables (<c>T[]</c>,
+/// <c>Span&lt;T&gt;</c>, <c>T*</c>) are recognised by type; raw <c>ulong</c> tables when they are,
+/// or are stored into, a <c>[SpteSlot]</c> slot.
+/// </summary>
+internal static class ZeroFilledTableRule
+{
+    /// <summary><c>new T[n]</c>, and <c>new ulong[n]</c> stored into a slot.</summary>
+    public static void AnalyzeArrayCreation(OperationAnalysisContext context, BlockScope scope)
+    {
+        var creation = (IArrayCreationOperation)context.Operation;
+        if (creation.Initializer is not null
+            || creation.Type is not IArrayTypeSymbol array
+            || creation.DimensionSizes.All(size => size.IsZeroConstant()))
+        {
+            return;
+        }
+
+        var model = scope.Model;
+        if (Destinations.IsFilledRightAfter(creation, model))
+        {
+            return;
+        }
+
+        if (model.Entry(array.ElementType) is { Format.ZeroIsWrong: true } entry)
+        {
+            // NewTable takes an int: a long or uint size keeps its allocation and is filled after it.
+            var fix = !entry.IsView && array.Rank == 1 && creation.DimensionSizes[0].Type?.SpecialType == SpecialType.System_Int32
+                ? TableFix.NewTable(creation.DimensionSizes[0])
+                : FillAfter(creation, model);
+            context.ReportDiagnostic(Reports.ZeroTable(creation, entry, fix));
+        }
+        else if (array is { Rank: 1, ElementType.SpecialType: SpecialType.System_UInt64 }
+            && Destinations.SlotOf(creation, scope) is { ZeroIsWrong: true } format)
+        {
+            context.ReportDiagnostic(Reports.ZeroRawTable(creation, format, FillAfter(creation, model)));
+        }
+    }
+
+    /// <summary><c>stackalloc T[n]</c>, and <c>stackalloc ulong[n]</c> stored into a slot (IOperation has no node for it: it is None).</summary>
+    public static void AnalyzeStackAlloc(OperationAnalysisContext context, BlockScope scope)
+    {
+        var operation = context.Operation;
+        if (operation.Syntax is not StackAllocArrayCreationExpressionSyntax { Initializer: null })
+        {
+            return;
+        }
+
+        var model = scope.Model;
+        if (Destinations.IsFilledRightAfter(operation, model))
+        {
+            return;
+        }
+
+        var element = operation.Type switch
+        {
+            IPointerTypeSymbol pointer => pointer.PointedAtType,
+            INamedTypeSymbol { TypeArguments.Length: 1 } span when model.Symbols.IsSpan(span) => span.TypeArguments[0],
+            _ => null,
+        };
+        if (model.Entry(element) is { Format.ZeroIsWrong: true } entry)
+        {
+            context.ReportDiagnostic(Reports.ZeroTable(operation, entry, FillAfter(operation, model)));
+        }
+        else if (element?.SpecialType == SpecialType.System_UInt64
+            && Destinations.SlotOf(operation, scope) is { ZeroIsWrong: true } format)
+        {
+            context.ReportDiagnostic(Reports.ZeroRawTable(operation, format, FillAfter(operation, model)));
+        }
+    }
+
+    /// <summary>The zero-filling calls: GC allocation, <c>Array.Clear</c>, <c>Span.Clear</c>, <c>Fill(0)</c>, native memory.</summary>
+    public static void AnalyzeInvocation(OperationAnalysisContext context, BlockScope scope)
+    {
+        var invocation = (IInvocationOperation)context.Operation;
+        var method = invocation.TargetMethod;
+        var symbols = scope.Model.Symbols;
+        if (KnownMethods.IsGcAllocate(method, symbols))
+        {
+            AnalyzeGcAllocate(context, invocation, scope);
+        }
+        else if (KnownMethods.IsArrayClear(method, symbols))
+        {
+            var fix = method.Parameters.Length is 1 or 3 ? TableFix.InPlace(FixProperties.ArrayFill) : TableFix.None;
+            ReportTable(context, invocation, invocation.Arguments.ArgumentFor(0)?.Value, scope, fix);
+        }
+        else if (KnownMethods.IsSpanClear(method, symbols))
+        {
+            ReportTable(context, invocation, invocation.Instance, scope, TableFix.InPlace(FixProperties.SpanFill));
+        }
+        else if (KnownMethods.IsFill(method, symbols))
+        {
+            AnalyzeFill(context, invocation, scope);
+        }
+        else if (KnownMethods.IsNativeClear(method, symbols))
+        {
+            ReportTable(context, invocation, invocation.Arguments.ArgumentFor(0)?.Value, scope, TableFix.None);
+        }
+        else if (KnownMethods.IsNativeAllocZeroed(method, symbols))
+        {
+            if (Destinations.TypedPointer(invocation, scope.Model) is { Format.ZeroIsWrong: true } entry)
+            {
+                context.ReportDiagnostic(Reports.ZeroTable(invocation, entry, TableFix.None));
+            }
+            else if (Destinations.SlotOf(invocation, scope) is { ZeroIsWrong: true } format)
+            {
+                context.ReportDiagnostic(Reports.ZeroRawTable(invocation, format, TableFix.None));
+            }
+        }
+    }
+
+    private static void AnalyzeGcAllocate(OperationAnalysisContext context, IInvocationOperation invocation, BlockScope scope)
+    {
+        var model = scope.Model;
+        if (Destinations.IsFilledRightAfter(invocation, model))
+        {
+            return;
+        }
+
+        var element = invocation.TargetMethod.TypeArguments[0];
+        if (model.Entry(element) is { Format.ZeroIsWrong: true } entry)
+        {
+            // NewTable cannot pin: a pinned allocation keeps its call and is filled after it.
+            var pinned = invocation.Arguments.ArgumentFor(1) is { ArgumentKind: ArgumentKind.Explicit, Value: var value }
+                && !(value.ConstantValue is { HasValue: true, Value: false });
+            var fix = !entry.IsView && !pinned && invocation.Arguments.ArgumentFor(0) is { } size
+                ? TableFix.NewTable(size.Value)
+                : FillAfter(invocation, model);
+            context.ReportDiagnostic(Reports.ZeroTable(invocation, entry, fix));
+        }
+        else if (element.SpecialType == SpecialType.System_UInt64
+            && Destinations.SlotOf(invocation, scope) is { ZeroIsWrong: true } format)
+        {
+            context.ReportDiagnostic(Reports.ZeroRawTable(invocation, format, FillAfter(invocation, model)));
+        }
+    }
+
+    /// <summary><c>span.Fill(default)</c>, <c>Array.Fill(a, 0)</c>: reported at the zero value, which the fix replaces.</summary>
+    private static void AnalyzeFill(OperationAnalysisContext context, IInvocationOperation invocation, BlockScope scope)
+    {
+        var model = scope.Model;
+        var (table, value) = invocation.Instance is { } instance
+            ? (instance, invocation.Arguments.ArgumentFor(0)?.Value)
+            : (invocation.Arguments.ArgumentFor(0)?.Value, invocation.Arguments.ArgumentFor(1)?.Value);
+        if (table is null || value is null)
+        {
+            return;
+        }
+
+        table = table.WalkDownConversions();
+        var zero = value.WalkDownConversions();
+        if (model.TableElement(table.Type) is { Format.ZeroIsWrong: true } entry)
+        {
+            if (ZeroValues.IsZeroEntry(zero, model, out _))
+            {
+                context.ReportDiagnostic(Reports.ZeroTable(zero, entry, TableFix.InPlace(FixProperties.ReplaceValue)));
+            }
+        }
+        else if (model.IsRawTable(table.Type) && scope.Flow.SlotOf(table) is { ZeroIsWrong: true } format)
+        {
+            foreach (var leaf in ZeroValues.RawZeroLeaves(value, model))
+            {
+                context.ReportDiagnostic(Reports.ZeroRawTable(leaf, format, TableFix.InPlace(FixProperties.ReplaceValue)));
+            }
+        }
+    }
+
+    /// <summary>A clearing call on <paramref name="table"/>: reported when it is a typed table or a raw slot table.</summary>
+    private static void ReportTable(OperationAnalysisContext context, IInvocationOperation invocation, IOperation? table, BlockScope scope, TableFix fix)
+    {
+        if (table is null)
+        {
+            return;
+        }
+
+        table = table.WalkDownConversions();
+        var model = scope.Model;
+        if (model.TableElement(table.Type) is { Format.ZeroIsWrong: true } entry)
+        {
+            context.ReportDiagnostic(Reports.ZeroTable(invocation, entry, fix));
+        }
+        else if (model.IsRawTable(table.Type) && scope.Flow.SlotOf(table) is { ZeroIsWrong: true } format)
+        {
+            context.ReportDiagnostic(Reports.ZeroRawTable(invocation, format, fix));
+        }
+    }
+
+    private static TableFix FillAfter(IOperation creation, SpteModel model) =>
+        Destinations.FillTarget(creation, model) is var (variable, kind) ? TableFix.FillAfter(variable, kind) : TableFix.None;
+}

@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace Spte.Analyzers.Symbols;
+
+/// <summary>
+/// Per-compilation knowledge: which types are entries of which format, which symbols are
+/// <c>[SpteSlot]</c> slots, and the raw shapes. Caches are concurrent: operation actions run in
+/// parallel (<c>EnableConcurrentExecution</c>).
+/// </summary>
+internal sealed class SpteModel
+{
+    private readonly ConcurrentDictionary<ITypeSymbol, EntryType?> _entries = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<ISymbol, FormatInfo?> _slots = new(SymbolEqualityComparer.Default);
+
+    public SpteModel(SpteSymbols symbols) => Symbols = symbols;
+
+    public SpteSymbols Symbols { get; }
+
+    /// <summary>The entry type <paramref name="type"/> is, if any.</summary>
+    public EntryType? Entry(ITypeSymbol? type) =>
+        type is null or IErrorTypeSymbol ? null : _entries.GetOrAdd(type, ClassifyEntry);
+
+    /// <summary>
+    /// The format whose entries a <c>[SpteSlot(typeof(T))]</c> symbol holds (fields, properties,
+    /// parameters, and <c>[return: SpteSlot]</c> on methods), if it is one and of a raw shape.
+    /// </summary>
+    public FormatInfo? Slot(ISymbol? symbol) =>
+        symbol is null || Symbols.SlotAttribute is null ? null : _slots.GetOrAdd(symbol, ClassifySlot);
+
+    /// <summary>The raw shape of <paramref name="type"/>.</summary>
+    public RawShape Shape(ITypeSymbol? type) => type switch
+    {
+        { SpecialType: SpecialType.System_UInt64 } => RawShape.Scalar,
+        IArrayTypeSymbol { Rank: 1, ElementType.SpecialType: SpecialType.System_UInt64 } => RawShape.Array,
+        IPointerTypeSymbol { PointedAtType.SpecialType: SpecialType.System_UInt64 } => RawShape.Pointer,
+        INamedTypeSymbol { TypeArguments.Length: 1 } named when named.TypeArguments[0].SpecialType == SpecialType.System_UInt64 && Symbols.IsSpan(named) => RawShape.Span,
+        INamedTypeSymbol { TypeArguments.Length: 1 } named when named.TypeArguments[0].SpecialType == SpecialType.System_UInt64 && Symbols.IsMemory(named) => RawShape.Memory,
+        _ => RawShape.None,
+    };
+
+    /// <summary>Whether <paramref name="type"/> is a raw table shape (array, pointer, span, memory).</summary>
+    public bool IsRawTable(ITypeSymbol? type) => Shape(type) is not (RawShape.None or RawShape.Scalar);
+
+    /// <summary>The entry type of a typed table: <c>T[]</c>, <c>T*</c>, <c>Span&lt;T&gt;</c>, <c>Memory&lt;T&gt;</c>.</summary>
+    public EntryType? TableElement(ITypeSymbol? type) => type switch
+    {
+        IArrayTypeSymbol array => Entry(array.ElementType),
+        IPointerTypeSymbol pointer => Entry(pointer.PointedAtType),
+        INamedTypeSymbol { TypeArguments.Length: 1 } named when Symbols.IsSpan(named) || Symbols.IsMemory(named) => Entry(named.TypeArguments[0]),
+        _ => null,
+    };
+
+    private EntryType? ClassifyEntry(ITypeSymbol type)
+    {
+        switch (type)
+        {
+            case ITypeParameterSymbol parameter when IsSelfConstrainedSpte(parameter):
+                return new EntryType(parameter, FormatInfo.ForTypeParameter(parameter, Symbols), isView: false);
+            case INamedTypeSymbol { TypeKind: TypeKind.Struct } named:
+                foreach (var attribute in named.GetAttributes())
+                {
+                    if (SpteSymbols.Is(attribute.AttributeClass, Symbols.FormatAttribute))
+                    {
+                        return new EntryType(named, FormatInfo.ForFormat(named, attribute, Symbols.SpecialValueAttribute), isView: false);
+                    }
+
+                    if (SpteSymbols.Is(attribute.AttributeClass, Symbols.ViewAttribute)
+                        && Entry(named.ContainingType) is { IsView: false } container)
+                    {
+                        return new EntryType(named, container.Format, isView: true);
+                    }
+                }
+
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private bool IsSelfConstrainedSpte(ITypeParameterSymbol parameter) =>
+        parameter.ConstraintTypes.Any(c =>
+            c is INamedTypeSymbol { TypeArguments.Length: 1 } constraint
+            && SpteSymbols.Is(constraint.OriginalDefinition, Symbols.Spte)
+            && SymbolEqualityComparer.Default.Equals(constraint.TypeArguments[0], parameter));
+
+    private FormatInfo? ClassifySlot(ISymbol symbol)
+    {
+        var (attributes, type) = symbol switch
+        {
+            IMethodSymbol method => (method.GetReturnTypeAttributes(), method.ReturnType),
+            IFieldSymbol field => (field.GetAttributes(), field.Type),
+            IPropertySymbol property => (property.GetAttributes(), property.Type),
+            IParameterSymbol parameter => (parameter.GetAttributes(), parameter.Type),
+            _ => (default, null),
+        };
+        if (type is null || Shape(type) == RawShape.None)
+        {
+            return null;
+        }
+
+        foreach (var attribute in attributes)
+        {
+            if (SpteSymbols.Is(attribute.AttributeClass, Symbols.SlotAttribute)
+                && attribute.ConstructorArguments.Length == 1
+                && Entry(attribute.ConstructorArguments[0].Value as ITypeSymbol) is { IsView: false } entry)
+            {
+                return entry.Format;
+            }
+        }
+
+        return null;
+    }
+}
