@@ -1,0 +1,46 @@
+namespace Spte.Runtime.Formats;
+
+/// <summary>KVM's EPT masks (spte.c <c>kvm_mmu_set_ept_masks</c>, A/D bits on, no execute-only SPTEs).</summary>
+public readonly partial struct EptSpte : ITdpSpte<EptSpte>
+{
+    /// <inheritdoc/>
+    public uint MmioGeneration => AsMmio.Generation;
+
+    /// <inheritdoc/>
+    public string Describe(int level, bool isMmio) =>
+        isMmio ? AsMmio.ToString()
+        : !IsPresent ? ToString()
+        : level == 1 ? AsLeaf.ToString()
+        : AsLargeLeaf.LargePage ? AsLargeLeaf.ToString()
+        : AsNonLeaf.ToString();
+
+    /// <summary>R plus suppress-#VE: present SPTEs never turn a violation into a #VE.</summary>
+    static ulong ITdpSpte<EptSpte>.ShadowPresentMask => ReadableMask | SuppressVeMask;
+
+    static ulong ITdpSpte<EptSpte>.SpteBaseAddrMask => PfnMask;
+
+    static ulong ITdpSpte<EptSpte>.PtWritableMask => WritableMask;
+
+    static ulong ITdpSpte<EptSpte>.PtPageSizeMask => LargeLeaf.LargePageMask;
+
+    /// <summary>EPT has no user bit; KVM represents user (read) access with R.</summary>
+    static ulong ITdpSpte<EptSpte>.ShadowUserMask => ReadableMask;
+
+    static ulong ITdpSpte<EptSpte>.ShadowXMask => ExecutableMask;
+
+    static ulong ITdpSpte<EptSpte>.ShadowNxMask => 0;
+
+    static ulong ITdpSpte<EptSpte>.ShadowAccessedMask => Leaf.AccessedMask;
+
+    static ulong ITdpSpte<EptSpte>.ShadowDirtyMask => Leaf.DirtyMask;
+
+    static ulong ITdpSpte<EptSpte>.ShadowHostWritableMask => EptSpteHostWritableMask;
+
+    static ulong ITdpSpte<EptSpte>.ShadowMmuWritableMask => EptSpteMmuWritableMask;
+
+    /// <summary>Write-back, without ignore-PAT (what <c>vmx_get_mt_mask</c> returns for RAM of a VM without non-coherent DMA).</summary>
+    static ulong ITdpSpte<EptSpte>.RamMemoryTypeBits => (ulong)EptMemoryType.WriteBack << Leaf.MemoryTypeShift;
+
+    static ulong ITdpSpte<EptSpte>.MmioGenerationBits(uint generation) =>
+        NonPresent.AsMmio.WithGeneration(generation).Raw & Mmio.GenerationMask;
+}

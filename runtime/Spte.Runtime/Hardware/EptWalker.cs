@@ -1,0 +1,201 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using Spte.Runtime.Formats;
+using Spte.Runtime.Memory;
+using Spte.Runtime.Mmu;
+
+namespace Spte.Runtime.Hardware;
+
+/// <summary>
+/// The simulated Intel CPU's EPT walk (SDM "EPT Translation Mechanism"): reads the tables from
+/// host memory, sets accessed/dirty flags, and ends in a translation, an EPT violation (with
+/// its exit qualification), an EPT misconfiguration, or — when "EPT-violation #VE" is on, the
+/// deciding entry's suppress-#VE bit is clear and the #VE information area is free — a #VE
+/// delivered to the guest instead of the violation.
+/// </summary>
+public sealed class EptWalker : ITdpWalker
+{
+    /// <summary>The basic exit reason of an EPT violation.</summary>
+    public const uint ExitReasonEptViolation = 48;
+
+    private readonly HostMemory _host;
+    private readonly ulong _highReserved;
+
+    /// <summary>Creates a walker for one vCPU.</summary>
+    /// <param name="host">Where the tables live.</param>
+    /// <param name="capabilities">The CPU's EPT features.</param>
+    /// <param name="veInfo">The vCPU's #VE information area when "EPT-violation #VE" is enabled (always for a TD), else null.</param>
+    public EptWalker(HostMemory host, EptCapabilities capabilities, VeInformationArea? veInfo)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(capabilities);
+        _host = host;
+        Capabilities = capabilities;
+        VeInfo = veInfo;
+        _highReserved = capabilities.MaxPhyAddr < 52 ? BitRange(capabilities.MaxPhyAddr, 51) : 0;
+    }
+
+    /// <summary>The CPU's EPT features.</summary>
+    public EptCapabilities Capabilities { get; }
+
+    /// <summary>The #VE information area, or null when EPT violations never become #VEs.</summary>
+    public VeInformationArea? VeInfo { get; }
+
+    /// <inheritdoc/>
+    public TdpWalkResult Walk(ulong rootPfn, int rootLevel, ulong gpa, GuestAccessKind access)
+    {
+        var accessBit = access switch
+        {
+            GuestAccessKind.Read => EptViolationQualification.AccRead,
+            GuestAccessKind.Write => EptViolationQualification.AccWrite,
+            _ => EptViolationQualification.AccInstr,
+        };
+        var pfn = rootPfn;
+        var rwx = EptSpte.VmxEptRwxMask;
+        for (var level = rootLevel; ; level--)
+        {
+            var table = _host.PageTable<EptSpte>(pfn)
+                ?? throw new InvalidOperationException($"The CPU walked into host frame 0x{pfn:X}, which holds no page table (a table was freed while still linked).");
+            ref var slot = ref table[PgLevel.Index(gpa >> HostMemory.PageShift, level)];
+            EptSpte entry;
+            while (true)
+            {
+                entry = TdpIter<EptSpte>.ReadSpte(ref slot);
+                if ((entry.Raw & EptSpte.VmxEptRwxMask) == 0)
+                {
+                    return Violation(gpa, level, entry, accessBit, 0, "entry not present");
+                }
+
+                if (Misconfiguration(entry, level) is { } reason)
+                {
+                    return new TdpWalkResult(TdpWalkOutcome.EptMisconfig, gpa, 0, level, entry.Raw, EptViolationQualification.None, PageFaultErrorCode.None, reason);
+                }
+
+                // The CPU sets the accessed flag of every entry it uses, with a locked update of the value it read.
+                if (!Capabilities.AccessedDirty || (entry.Raw & EptSpte.Leaf.AccessedMask) != 0 || SetBit(ref slot, entry, EptSpte.Leaf.AccessedMask))
+                {
+                    break;
+                }
+            }
+
+            if (Capabilities.AccessedDirty)
+            {
+                entry = EptSpte.FromRaw(entry.Raw | EptSpte.Leaf.AccessedMask);
+            }
+
+            rwx &= entry.Raw & EptSpte.VmxEptRwxMask;
+            var leaf = level == PgLevel.Pg4K || (level <= PgLevel.Pg1G && entry.AsLargeLeaf.LargePage);
+            if (!leaf)
+            {
+                pfn = entry.Pfn;
+                continue;
+            }
+
+            var needed = access switch
+            {
+                GuestAccessKind.Read => EptSpte.ReadableMask,
+                GuestAccessKind.Write => EptSpte.WritableMask,
+                _ => EptSpte.ExecutableMask,
+            };
+            if ((rwx & needed) == 0)
+            {
+                return Violation(gpa, level, entry, accessBit, rwx, "access not permitted");
+            }
+
+            if (access == GuestAccessKind.Write && Capabilities.AccessedDirty)
+            {
+                SetDirty(ref slot, entry);
+            }
+
+            var pageMask = (PgLevel.PagesPerHpage(level) << HostMemory.PageShift) - 1;
+            var hpa = (entry.Pfn << HostMemory.PageShift) + (gpa & pageMask);
+            return new TdpWalkResult(TdpWalkOutcome.Translated, gpa, hpa, level, entry.Raw, EptViolationQualification.None, PageFaultErrorCode.None, string.Empty);
+        }
+    }
+
+    /// <summary>
+    /// The reserved bits of an entry at <paramref name="level"/> (KVM's
+    /// <c>__reset_rsvds_bits_mask_ept</c>): address bits at or above MAXPHYADDR everywhere;
+    /// bits 3..7 in a PML5E/PML4E (the <see cref="EptSpte.NonLeaf"/> view's reserved bits);
+    /// bits 3..6 in a non-leaf PDPTE/PDE; the frame bits below the page size in a large leaf.
+    /// </summary>
+    public ulong ReservedBits(EptSpte entry, int level)
+    {
+        var large = entry.AsLargeLeaf.LargePage;
+        return level switch
+        {
+            >= PgLevel.Root4Level => _highReserved | EptSpte.NonLeaf.ReservedMask,
+            PgLevel.Pg1G when large => _highReserved | BitRange(12, 29),
+            PgLevel.Pg2M when large => _highReserved | BitRange(12, 20),
+            PgLevel.Pg4K => _highReserved,
+            _ => _highReserved | (EptSpte.NonLeaf.ReservedMask & ~EptSpte.LargeLeaf.LargePageMask),
+        };
+    }
+
+    /// <summary>Why a present entry is an EPT misconfiguration, or null.</summary>
+    private string? Misconfiguration(EptSpte entry, int level)
+    {
+        var xwr = entry.Raw & EptSpte.VmxEptRwxMask;
+        if (entry.Writable && !entry.Readable)
+        {
+            return $"write without read (XWR = {Convert.ToString((long)xwr, 2).PadLeft(3, '0')})";
+        }
+
+        if (xwr == EptSpte.ExecutableMask && !Capabilities.ExecuteOnly)
+        {
+            return "execute-only entry without execute-only support";
+        }
+
+        var large = entry.AsLargeLeaf.LargePage;
+        if ((level == PgLevel.Pg1G && large && !Capabilities.Supports1G) || (level == PgLevel.Pg2M && large && !Capabilities.Supports2M))
+        {
+            return "large page not supported at this level";
+        }
+
+        if ((entry.Raw & ReservedBits(entry, level)) is var reserved and not 0)
+        {
+            return $"reserved bits 0x{reserved:X} set";
+        }
+
+        var leaf = level == PgLevel.Pg4K || (level <= PgLevel.Pg1G && large);
+        if (leaf && entry.AsLeaf.MemoryType is not (EptMemoryType.Uncacheable or EptMemoryType.WriteCombining or EptMemoryType.WriteThrough or EptMemoryType.WriteProtected or EptMemoryType.WriteBack))
+        {
+            return $"reserved memory type {(int)entry.AsLeaf.MemoryType}";
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// An EPT violation: a #VE if it is convertible (the control is on, the deciding entry's
+    /// suppress-#VE bit is clear) and the information area is free; otherwise an exit.
+    /// </summary>
+    private TdpWalkResult Violation(ulong gpa, int level, EptSpte entry, EptViolationQualification accessBit, ulong rwx, string reason)
+    {
+        var qualification = accessBit | (EptViolationQualification)(rwx << 3)
+            | EptViolationQualification.GvaIsValid | EptViolationQualification.GvaTranslated;
+        var outcome = VeInfo is not null && !entry.SuppressVe && VeInfo.TryDeliver(qualification, gpa)
+            ? TdpWalkOutcome.VirtualizationException
+            : TdpWalkOutcome.EptViolation;
+        return new TdpWalkResult(outcome, gpa, 0, level, entry.Raw, qualification, PageFaultErrorCode.None, reason);
+    }
+
+    /// <summary>Sets the dirty flag of the leaf used for a write, unless another update replaced the entry meanwhile.</summary>
+    private static void SetDirty(ref EptSpte slot, EptSpte used)
+    {
+        while (true)
+        {
+            var current = TdpIter<EptSpte>.ReadSpte(ref slot);
+            if (current.Pfn != used.Pfn || (current.Raw & EptSpte.VmxEptRwxMask) == 0 || current.AsLeaf.Dirty || SetBit(ref slot, current, EptSpte.Leaf.DirtyMask))
+            {
+                return;
+            }
+        }
+    }
+
+    private static bool SetBit(ref EptSpte slot, EptSpte seen, ulong bit) =>
+        Interlocked.CompareExchange(ref Unsafe.As<EptSpte, ulong>(ref slot), seen.Raw | bit, seen.Raw) == seen.Raw;
+
+    private static ulong BitRange(int low, int high) => (ulong.MaxValue >> (63 - high)) & ~((1UL << low) - 1);
+}

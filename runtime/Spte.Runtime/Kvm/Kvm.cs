@@ -1,0 +1,70 @@
+using System;
+using Spte.Runtime.Formats;
+using Spte.Runtime.Hardware;
+using Spte.Runtime.Memory;
+using Spte.Runtime.Mmu;
+
+namespace Spte.Runtime;
+
+/// <summary>
+/// The front door, shaped like <c>/dev/kvm</c>: a simulated host (CPU and memory) on which VMs
+/// are created. A program written against KVM's ioctls maps onto it one to one:
+/// <c>KVM_CREATE_VM</c> → <see cref="CreateVm"/>, <c>KVM_SET_USER_MEMORY_REGION</c> →
+/// <see cref="KvmVm.SetUserMemoryRegion"/>, <c>KVM_CREATE_VCPU</c> →
+/// <see cref="KvmVm.CreateVcpu"/>, <c>KVM_RUN</c> → <see cref="KvmVcpu.Run"/>.
+/// </summary>
+public sealed class Kvm
+{
+    /// <summary>Creates a host with <paramref name="cpu"/> and room for <paramref name="pageTableBudget"/> page-table pages.</summary>
+    public Kvm(HostCpu cpu, int pageTableBudget = 1 << 16)
+    {
+        ArgumentNullException.ThrowIfNull(cpu);
+        if (cpu.MaxTdpLevel is not (PgLevel.Root4Level or PgLevel.Root5Level))
+        {
+            throw new ArgumentOutOfRangeException(nameof(cpu), cpu.MaxTdpLevel, "A TDP walk has 4 or 5 levels.");
+        }
+
+        Cpu = cpu;
+        Memory = new HostMemory(pageTableBudget, cpu.MaxPhyAddr);
+    }
+
+    /// <summary>The host CPU.</summary>
+    public HostCpu Cpu { get; }
+
+    /// <summary>The host's memory.</summary>
+    public HostMemory Memory { get; }
+
+    /// <summary>
+    /// <c>KVM_CREATE_VM</c>. The TDP root has 5 levels when the CPU supports it and the guest's
+    /// MAXPHYADDR exceeds 48 bits (<c>kvm_mmu_get_tdp_level</c>), else 4.
+    /// </summary>
+    /// <param name="type">The machine type; <see cref="KvmVmType.Tdx"/> needs an Intel CPU.</param>
+    /// <param name="guestMaxPhyAddr">The guest's MAXPHYADDR (CPUID); by default the host's.</param>
+    /// <exception cref="KvmException">EINVAL: TDX on AMD, or a guest MAXPHYADDR above the host's.</exception>
+    public KvmVm CreateVm(KvmVmType type = KvmVmType.Default, int? guestMaxPhyAddr = null)
+    {
+        var guestBits = guestMaxPhyAddr ?? Cpu.MaxPhyAddr;
+        if (guestBits < 32 || guestBits > Cpu.MaxPhyAddr)
+        {
+            throw new KvmException(KvmErrno.EINVAL, $"guest MAXPHYADDR {guestBits} must be 32..{Cpu.MaxPhyAddr}.");
+        }
+
+        var rootLevel = Cpu.MaxTdpLevel == PgLevel.Root5Level && guestBits > 48 ? PgLevel.Root5Level : PgLevel.Root4Level;
+        var maxHuge = Cpu.Supports1GPages ? PgLevel.Pg1G : PgLevel.Pg2M;
+        if (Cpu.Vendor == CpuVendor.Intel)
+        {
+            var caps = new EptCapabilities { MaxPhyAddr = Cpu.MaxPhyAddr, ExecuteOnly = Cpu.EptExecuteOnly, Supports1G = Cpu.Supports1GPages };
+            var options = new TdpMmuOptions { RootLevel = rootLevel, MaxHugePageLevel = maxHuge, Mmio = type == KvmVmType.Tdx ? MmioSpteMask.Tdx : MmioSpteMask.Vmx };
+            return new KvmVm<EptSpte>(this, type, guestBits, options, ve => new EptWalker(Memory, caps, ve));
+        }
+
+        if (type == KvmVmType.Tdx)
+        {
+            throw new KvmException(KvmErrno.EINVAL, "TDX VMs need an Intel CPU.");
+        }
+
+        var nptCaps = new NptCapabilities { MaxPhyAddr = Cpu.MaxPhyAddr, Supports1G = Cpu.Supports1GPages };
+        var nptOptions = new TdpMmuOptions { RootLevel = rootLevel, MaxHugePageLevel = maxHuge, Mmio = MmioSpteMask.Npt(Cpu.MaxPhyAddr) };
+        return new KvmVm<NptSpte>(this, type, guestBits, nptOptions, _ => new NptWalker(Memory, nptCaps));
+    }
+}

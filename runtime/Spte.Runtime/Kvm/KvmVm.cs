@@ -1,0 +1,108 @@
+using System;
+using System.Collections.Generic;
+using Spte.Runtime.Memory;
+using Spte.Runtime.Memslots;
+using Spte.Runtime.Mmu;
+
+namespace Spte.Runtime;
+
+/// <summary>A VM (the file descriptor <c>KVM_CREATE_VM</c> returns). Created by <see cref="Kvm.CreateVm"/>.</summary>
+public abstract class KvmVm
+{
+    private protected KvmVm(Kvm kvm, KvmVmType type, int guestMaxPhyAddr)
+    {
+        Kvm = kvm;
+        Type = type;
+        GuestMaxPhyAddr = guestMaxPhyAddr;
+    }
+
+    /// <summary>The host.</summary>
+    public Kvm Kvm { get; }
+
+    /// <summary>The machine type.</summary>
+    public KvmVmType Type { get; }
+
+    /// <summary>The guest's MAXPHYADDR.</summary>
+    public int GuestMaxPhyAddr { get; }
+
+    /// <summary>The VM's memory slots.</summary>
+    public KvmMemslots Memslots { get; } = new();
+
+    /// <summary>The TDP root level (4 or 5).</summary>
+    public abstract int RootLevel { get; }
+
+    /// <summary>The MMU's counters.</summary>
+    public abstract StatCounters<MmuStat> MmuStats { get; }
+
+    /// <summary>The vCPUs created so far.</summary>
+    public abstract IReadOnlyList<KvmVcpu> Vcpus { get; }
+
+    /// <summary>
+    /// <c>KVM_SET_USER_MEMORY_REGION</c>: create, delete (<paramref name="memorySize"/> 0), move
+    /// or change the flags of slot <paramref name="slot"/> (bits 16 and up: address space). The
+    /// VM's memory behind a new slot is reserved from host memory (the VMM's <c>mmap</c>).
+    /// Validation follows KVM: unaligned or wrapping ranges, unknown flags, resizing a slot or
+    /// toggling its read-only flag, and GFNs beyond the MMU's reach are EINVAL; overlapping
+    /// another slot is EEXIST. Every committed change bumps the memslot generation.
+    /// </summary>
+    /// <exception cref="KvmException">The ioctl would fail; nothing changed.</exception>
+    public abstract void SetUserMemoryRegion(uint slot, ulong guestPhysAddr, ulong memorySize, KvmMemFlags flags = KvmMemFlags.None);
+
+    /// <summary><c>KVM_CREATE_VCPU</c>.</summary>
+    public abstract KvmVcpu CreateVcpu(int id);
+
+    /// <summary>
+    /// <c>KVM_GET_DIRTY_LOG</c> (without manual protection): returns the slot's dirty bitmap (bit
+    /// i = page i), clears it, and write-protects the pages that were dirty.
+    /// </summary>
+    /// <exception cref="KvmException">ENOENT-like EINVAL: the slot does not exist or does not log dirty pages.</exception>
+    public abstract ulong[] GetDirtyLog(uint slot);
+
+    /// <summary>The MMU notifier's invalidation of guest range [<paramref name="gpa"/>, +<paramref name="size"/>) (the host reclaimed the memory).</summary>
+    public abstract void UnmapGuestRange(ulong gpa, ulong size);
+
+    /// <summary>The MMU notifier's aging: whether the range was accessed since the last call, clearing the accessed bits.</summary>
+    public abstract bool AgeGuestRange(ulong gpa, ulong size);
+
+    /// <summary>
+    /// The host replaces the page behind <paramref name="gpa"/> with a copy — a KSM merge
+    /// (<paramref name="shareReadOnly"/>: the copy is read-only to the guest until it writes) or
+    /// a migration — and tells KVM through the change-pte notifier.
+    /// </summary>
+    public abstract void ReplaceHostPage(ulong gpa, bool shareReadOnly);
+
+    /// <summary>Checks the MMU's invariants, accounting for every vCPU's page cache.</summary>
+    public abstract MmuInvariantReport CheckInvariants();
+
+    /// <summary>Reads guest memory through the memslots (KVM's <c>kvm_read_guest</c>; what the VMM sees through its mapping).</summary>
+    /// <exception cref="KvmException">EFAULT: part of the range has no memslot.</exception>
+    public void ReadGuestMemory(ulong gpa, Span<byte> destination)
+    {
+        for (var done = 0; done < destination.Length;)
+        {
+            var (hpa, chunk) = Translate(gpa + (ulong)done, destination.Length - done);
+            Kvm.Memory.Read(hpa, destination.Slice(done, chunk));
+            done += chunk;
+        }
+    }
+
+    /// <summary>Writes guest memory through the memslots (KVM's <c>kvm_write_guest</c>).</summary>
+    /// <exception cref="KvmException">EFAULT: part of the range has no memslot.</exception>
+    public void WriteGuestMemory(ulong gpa, ReadOnlySpan<byte> source)
+    {
+        for (var done = 0; done < source.Length;)
+        {
+            var (hpa, chunk) = Translate(gpa + (ulong)done, source.Length - done);
+            Kvm.Memory.Write(hpa, source.Slice(done, chunk));
+            done += chunk;
+        }
+    }
+
+    private (ulong Hpa, int Chunk) Translate(ulong gpa, int remaining)
+    {
+        var gfn = gpa >> HostMemory.PageShift;
+        var slot = Memslots.GfnToMemslot(0, gfn) ?? throw new KvmException(KvmErrno.EFAULT, $"GPA 0x{gpa:X} has no memslot.");
+        var offset = (int)(gpa & (HostMemory.PageSize - 1));
+        return ((slot.HostPteOf(gfn).Pfn << HostMemory.PageShift) + (ulong)offset, Math.Min(remaining, HostMemory.PageSize - offset));
+    }
+}

@@ -1,0 +1,182 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Spte.Runtime.Formats;
+using Spte.Runtime.Hardware;
+using Spte.Runtime.Memory;
+using Spte.Runtime.Memslots;
+using Spte.Runtime.Mmu;
+
+namespace Spte.Runtime;
+
+/// <summary>A VM whose TDP tables use format <typeparamref name="T"/> (EPT on Intel, NPT on AMD).</summary>
+/// <typeparam name="T">The entry format.</typeparam>
+public sealed class KvmVm<T> : KvmVm
+    where T : struct, ITdpSpte<T>
+{
+    private readonly Func<VeInformationArea?, ITdpWalker> _walkerFactory;
+    private readonly object _slotsLock = new();
+    private readonly List<KvmVcpu<T>> _vcpus = [];
+
+    internal KvmVm(Kvm kvm, KvmVmType type, int guestMaxPhyAddr, TdpMmuOptions options, Func<VeInformationArea?, ITdpWalker> walkerFactory)
+        : base(kvm, type, guestMaxPhyAddr)
+    {
+        _walkerFactory = walkerFactory;
+        Mmu = new TdpMmu<T>(kvm.Memory, Memslots, options);
+    }
+
+    /// <summary>The TDP MMU.</summary>
+    public TdpMmu<T> Mmu { get; }
+
+    /// <inheritdoc/>
+    public override int RootLevel => Mmu.Options.RootLevel;
+
+    /// <inheritdoc/>
+    public override StatCounters<MmuStat> MmuStats => Mmu.Stats;
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<KvmVcpu> Vcpus
+    {
+        get
+        {
+            lock (_vcpus)
+            {
+                return [.. _vcpus];
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public override void SetUserMemoryRegion(uint slot, ulong guestPhysAddr, ulong memorySize, KvmMemFlags flags = KvmMemFlags.None)
+    {
+        lock (_slotsLock)
+        {
+            var change = Memslots.Prepare(slot, guestPhysAddr, memorySize, flags, readOnlyAllowed: Type != KvmVmType.Tdx, Mmu.MaxGfn, Kvm.Memory);
+            if (change is null)
+            {
+                return;
+            }
+
+            var generation = Memslots.Commit(change);
+            switch (change.Change)
+            {
+                case KvmMrChange.Delete:
+                case KvmMrChange.Move:
+                    FlushShadowMemslot(change.Old!);
+                    break;
+                case KvmMrChange.FlagsOnly:
+                    ApplyFlags(change.Old!, change.New!);
+                    break;
+            }
+
+            if (Type == KvmVmType.Tdx && change.New is { } created && change.Change is KvmMrChange.Create or KvmMrChange.Move)
+            {
+                Mmu.ZapMmioSptes(created.AsId, created.BaseGfn, created.EndGfn);
+            }
+
+            // kvm_arch_memslots_updated: a wrapped MMIO generation would make old MMIO SPTEs look current.
+            if ((generation & KvmMemslots.MmioSpteGenMask) == 0)
+            {
+                Mmu.ZapAllFast();
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public override KvmVcpu CreateVcpu(int id)
+    {
+        lock (_vcpus)
+        {
+            if (_vcpus.Any(v => v.Id == id))
+            {
+                throw new KvmException(KvmErrno.EEXIST, $"vCPU {id} exists.");
+            }
+
+            var ve = Type == KvmVmType.Tdx ? new VeInformationArea() : null;
+            var vcpu = new KvmVcpu<T>(this, id, _walkerFactory(ve), ve);
+            _vcpus.Add(vcpu);
+            return vcpu;
+        }
+    }
+
+    /// <inheritdoc/>
+    public override ulong[] GetDirtyLog(uint slot)
+    {
+        lock (_slotsLock)
+        {
+            var memslot = Memslots.IdToMemslot((int)(slot >> 16), (int)(slot & 0xFFFF));
+            if (memslot is null || !memslot.DirtyLogging)
+            {
+                throw new KvmException(KvmErrno.EINVAL, $"slot 0x{slot:X} does not exist or does not log dirty pages.");
+            }
+
+            var bitmap = memslot.TakeDirtyBitmap();
+            Mmu.WriteProtectDirtyGfns(memslot, bitmap);
+            return bitmap;
+        }
+    }
+
+    /// <inheritdoc/>
+    public override void UnmapGuestRange(ulong gpa, ulong size) =>
+        Mmu.UnmapGfnRange(0, gpa >> HostMemory.PageShift, (gpa + size + HostMemory.PageSize - 1) >> HostMemory.PageShift);
+
+    /// <inheritdoc/>
+    public override bool AgeGuestRange(ulong gpa, ulong size) =>
+        Mmu.AgeGfnRange(0, gpa >> HostMemory.PageShift, (gpa + size + HostMemory.PageSize - 1) >> HostMemory.PageShift);
+
+    /// <inheritdoc/>
+    public override void ReplaceHostPage(ulong gpa, bool shareReadOnly)
+    {
+        var gfn = gpa >> HostMemory.PageShift;
+        var slot = Memslots.GfnToMemslot(0, gfn) ?? throw new KvmException(KvmErrno.EFAULT, $"GPA 0x{gpa:X} has no memslot.");
+        var copy = Kvm.Memory.ReserveGuestRam(1);
+        Kvm.Memory.CopyPage(slot.HostPteOf(gfn).Pfn, copy);
+        Mmu.ChangePte(slot, gfn, new HostPte(copy, Writable: !shareReadOnly));
+    }
+
+    /// <inheritdoc/>
+    public override MmuInvariantReport CheckInvariants()
+    {
+        List<MemoryCache<T>> caches;
+        lock (_vcpus)
+        {
+            caches = [.. _vcpus.Select(static v => v.Cache)];
+        }
+
+        return Mmu.CheckInvariants(caches);
+    }
+
+    /// <summary>
+    /// KVM's <c>kvm_arch_flush_shadow_memslot</c> for a deleted or moved slot. An ordinary VM
+    /// zaps everything with the fast zap (KVM's default, <c>KVM_X86_QUIRK_SLOT_ZAP_ALL</c>); a TD
+    /// zaps only the slot's leafs (the quirk is off for TDs).
+    /// </summary>
+    private void FlushShadowMemslot(KvmMemorySlot old)
+    {
+        if (Type == KvmVmType.Tdx)
+        {
+            Mmu.ZapLeafs(old.AsId, old.BaseGfn, old.EndGfn);
+        }
+        else
+        {
+            Mmu.ZapAllFast();
+        }
+    }
+
+    /// <summary>
+    /// KVM's <c>kvm_mmu_slot_apply_flags</c>: turning dirty logging on write-protects the slot
+    /// (no PML: 4K granularity); turning it off zaps the tables that can be collapsed back into
+    /// large pages.
+    /// </summary>
+    private void ApplyFlags(KvmMemorySlot old, KvmMemorySlot @new)
+    {
+        if (!old.DirtyLogging && @new.DirtyLogging)
+        {
+            Mmu.WrprotSlot(@new, PgLevel.Pg4K);
+        }
+        else if (old.DirtyLogging && !@new.DirtyLogging)
+        {
+            Mmu.ZapCollapsibleSptes(@new);
+        }
+    }
+}

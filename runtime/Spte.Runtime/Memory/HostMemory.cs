@@ -1,0 +1,224 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Threading;
+using Spte;
+
+namespace Spte.Runtime.Memory;
+
+/// <summary>
+/// Simulated host physical memory: 4 KiB frames addressed by host PFN. Page-table frames come
+/// from a fixed budget (what <see cref="MemoryCache{T}"/> tops up from; running out is
+/// <see cref="HostMemoryExhaustedException"/>); each is a 512-entry table of one format.
+/// Guest RAM is reserved as 1 GiB-aligned runs of frames (what a VMM's <c>mmap</c> gives
+/// KVM), whose bytes are created on first touch.
+/// </summary>
+/// <remarks>Thread-safe.</remarks>
+public sealed class HostMemory
+{
+    /// <summary>The size of a frame in bytes.</summary>
+    public const int PageSize = 4096;
+
+    /// <summary>log2 of <see cref="PageSize"/> (KVM's <c>PAGE_SHIFT</c>).</summary>
+    public const int PageShift = 12;
+
+    /// <summary>Entries in a page-table page (KVM's <c>SPTE_ENT_PER_PAGE</c>).</summary>
+    public const int EntriesPerPage = 512;
+
+    /// <summary>The first page-table frame: 1 MiB, clear of PFN 0 so a zero PFN never names a table.</summary>
+    public const ulong PageTableBasePfn = 0x100;
+
+    /// <summary>The first guest RAM frame: 16 GiB.</summary>
+    public const ulong GuestRamBasePfn = 1UL << 22;
+
+    /// <summary>Guest RAM runs are aligned to 1 GiB (in frames), so 2M and 1G guest pages can be backed.</summary>
+    public const ulong GuestRamAlignmentPages = 1UL << 18;
+
+    private readonly object _lock = new();
+    private readonly Array?[] _tables;
+    private readonly Stack<int> _freeTables = new();
+    private readonly ConcurrentDictionary<ulong, byte[]> _ramBytes = new();
+    private int _nextTable;
+    private int _tablesInUse;
+    private ulong _nextRamPfn = GuestRamBasePfn;
+
+    /// <summary>Creates host memory with room for <paramref name="pageTableBudget"/> page-table pages.</summary>
+    /// <param name="pageTableBudget">How many page-table pages may be in use at once.</param>
+    /// <param name="maxPhyAddr">The host's MAXPHYADDR; every frame lies below it.</param>
+    public HostMemory(int pageTableBudget = 1 << 16, int maxPhyAddr = 46)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pageTableBudget);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPhyAddr, 36);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxPhyAddr, 52);
+        if (PageTableBasePfn + (ulong)pageTableBudget > GuestRamBasePfn)
+        {
+            throw new ArgumentOutOfRangeException(nameof(pageTableBudget), pageTableBudget, "The page-table budget must fit below guest RAM (16 GiB of frames).");
+        }
+
+        _tables = new Array?[pageTableBudget];
+        MaxPhyAddr = maxPhyAddr;
+    }
+
+    /// <summary>The host's MAXPHYADDR in bits.</summary>
+    public int MaxPhyAddr { get; }
+
+    /// <summary>How many page-table pages may be in use at once.</summary>
+    public int PageTableBudget => _tables.Length;
+
+    /// <summary>Page-table pages in use (handed out and not yet freed).</summary>
+    public int PageTablePagesInUse => Volatile.Read(ref _tablesInUse);
+
+    /// <summary>
+    /// Takes a frame from the budget and fills it with a fresh table of <typeparamref name="T"/>
+    /// (<see cref="ISpte{T}.NewTable"/>: every entry the non-present value).
+    /// </summary>
+    /// <returns>The page, or null when the budget is used up.</returns>
+    public PageTablePage<T>? TryAllocatePageTable<T>()
+        where T : struct, ISpte<T>
+    {
+        int index;
+        lock (_lock)
+        {
+            if (_freeTables.Count > 0)
+            {
+                index = _freeTables.Pop();
+            }
+            else if (_nextTable < _tables.Length)
+            {
+                index = _nextTable++;
+            }
+            else
+            {
+                return null;
+            }
+
+            _tablesInUse++;
+        }
+
+        var table = T.NewTable(EntriesPerPage);
+        Volatile.Write(ref _tables[index], table);
+        return new PageTablePage<T>(PageTableBasePfn + (ulong)index, table);
+    }
+
+    /// <summary>Returns a page-table frame to the budget. The table's contents become unreachable by PFN.</summary>
+    /// <exception cref="InvalidOperationException">The frame is not an allocated page table (a double free).</exception>
+    public void FreePageTable(ulong pfn)
+    {
+        var index = TableIndex(pfn);
+        lock (_lock)
+        {
+            if (index < 0 || _tables[index] is null)
+            {
+                throw new InvalidOperationException($"Host PFN 0x{pfn:X} is not an allocated page table (double free?).");
+            }
+
+            _tables[index] = null;
+            _freeTables.Push(index);
+            _tablesInUse--;
+        }
+    }
+
+    /// <summary>The page table in frame <paramref name="pfn"/>, or null if the frame holds none (free, or not a table frame).</summary>
+    public T[]? PageTable<T>(ulong pfn)
+        where T : struct, ISpte<T>
+    {
+        var index = TableIndex(pfn);
+        return index < 0 ? null : Volatile.Read(ref _tables[index]) as T[];
+    }
+
+    /// <summary>
+    /// The index of <paramref name="pfn"/> in the page-table region (0..budget-1), or -1 when
+    /// the PFN is outside it. Page-table PFNs are dense, so per-page metadata can live in arrays.
+    /// </summary>
+    public int TableIndex(ulong pfn)
+    {
+        var offset = pfn - PageTableBasePfn;
+        return pfn >= PageTableBasePfn && offset < (ulong)_tables.Length ? (int)offset : -1;
+    }
+
+    /// <summary>
+    /// Reserves <paramref name="pages"/> frames of guest RAM, 1 GiB aligned (the VMM's
+    /// <c>mmap</c> of guest memory; KVM's <c>userspace_addr</c>). Reserved frames are never freed.
+    /// </summary>
+    /// <returns>The first frame.</returns>
+    public ulong ReserveGuestRam(ulong pages)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(pages);
+        lock (_lock)
+        {
+            var first = _nextRamPfn;
+            var end = first + pages;
+            if (end > 1UL << (MaxPhyAddr - PageShift))
+            {
+                throw new HostMemoryExhaustedException($"Host physical address space (MAXPHYADDR {MaxPhyAddr}) cannot back {pages} more guest pages.");
+            }
+
+            _nextRamPfn = (end + GuestRamAlignmentPages - 1) & ~(GuestRamAlignmentPages - 1);
+            return first;
+        }
+    }
+
+    /// <summary>Whether <paramref name="pfn"/> is a reserved guest RAM frame.</summary>
+    public bool IsGuestRam(ulong pfn)
+    {
+        lock (_lock)
+        {
+            return pfn >= GuestRamBasePfn && pfn < _nextRamPfn;
+        }
+    }
+
+    /// <summary>Reads bytes of guest RAM at host physical address <paramref name="hpa"/>; never-written bytes read as 0.</summary>
+    /// <exception cref="ArgumentException">The range crosses a frame boundary or is not guest RAM.</exception>
+    public void Read(ulong hpa, Span<byte> destination)
+    {
+        var (pfn, offset) = CheckRam(hpa, destination.Length);
+        if (_ramBytes.TryGetValue(pfn, out var page))
+        {
+            lock (page)
+            {
+                page.AsSpan(offset, destination.Length).CopyTo(destination);
+            }
+        }
+        else
+        {
+            destination.Clear();
+        }
+    }
+
+    /// <summary>Writes bytes of guest RAM at host physical address <paramref name="hpa"/>.</summary>
+    /// <exception cref="ArgumentException">The range crosses a frame boundary or is not guest RAM.</exception>
+    public void Write(ulong hpa, ReadOnlySpan<byte> source)
+    {
+        var (pfn, offset) = CheckRam(hpa, source.Length);
+        var page = _ramBytes.GetOrAdd(pfn, static _ => new byte[PageSize]);
+        lock (page)
+        {
+            source.CopyTo(page.AsSpan(offset));
+        }
+    }
+
+    /// <summary>Copies one whole guest RAM frame to another (a host page migration or KSM merge).</summary>
+    public void CopyPage(ulong fromPfn, ulong toPfn)
+    {
+        Span<byte> bytes = stackalloc byte[PageSize];
+        Read(fromPfn << PageShift, bytes);
+        Write(toPfn << PageShift, bytes);
+    }
+
+    private (ulong Pfn, int Offset) CheckRam(ulong hpa, int length)
+    {
+        var pfn = hpa >> PageShift;
+        var offset = (int)(hpa & (PageSize - 1));
+        if (offset + length > PageSize)
+        {
+            throw new ArgumentException($"Access of {length} bytes at host address 0x{hpa:X} crosses a page boundary.", nameof(hpa));
+        }
+
+        if (!IsGuestRam(pfn))
+        {
+            throw new ArgumentException($"Host address 0x{hpa:X} is not guest RAM.", nameof(hpa));
+        }
+
+        return (pfn, offset);
+    }
+}

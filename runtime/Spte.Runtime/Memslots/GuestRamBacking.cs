@@ -1,0 +1,41 @@
+using System.Collections.Concurrent;
+using System.Linq;
+
+namespace Spte.Runtime.Memslots;
+
+/// <summary>
+/// The host side of a slot's memory: a run of guest RAM frames (the VMM's mapping, KVM's
+/// <c>userspace_addr</c>) plus the host page-table changes made under it since (a page
+/// replaced by KSM or migration), which is what <c>hva_to_pfn</c> would see. It survives
+/// flag changes and moves of the slot, as the VMM's mapping does.
+/// </summary>
+public sealed class GuestRamBacking
+{
+    private readonly ConcurrentDictionary<ulong, HostPte> _replaced = new();
+
+    internal GuestRamBacking(ulong firstPfn, ulong pages)
+    {
+        FirstPfn = firstPfn;
+        Pages = pages;
+    }
+
+    /// <summary>The frame behind the slot's first page, unless replaced.</summary>
+    public ulong FirstPfn { get; }
+
+    /// <summary>The number of pages.</summary>
+    public ulong Pages { get; }
+
+    /// <summary>The host mapping of page <paramref name="index"/>: its frame and whether the host lets it be written.</summary>
+    public HostPte Lookup(ulong index) =>
+        _replaced.TryGetValue(index, out var pte) ? pte : new HostPte(FirstPfn + index, Writable: true);
+
+    /// <summary>Whether a replaced page lies in pages [<paramref name="start"/>, <paramref name="end"/>) (the host then maps them at 4K).</summary>
+    public bool AnyReplacedIn(ulong start, ulong end) => _replaced.Keys.Any(k => k >= start && k < end);
+
+    internal void Replace(ulong index, HostPte pte) => _replaced[index] = pte;
+}
+
+/// <summary>A host page-table entry behind guest RAM: the frame and whether it is writable.</summary>
+/// <param name="Pfn">The host frame.</param>
+/// <param name="Writable">Whether the host allows writes (a KSM page does not).</param>
+public readonly record struct HostPte(ulong Pfn, bool Writable);

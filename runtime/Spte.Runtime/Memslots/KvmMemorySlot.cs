@@ -1,0 +1,133 @@
+using System;
+using System.Threading;
+using Spte.Runtime.Mmu;
+
+namespace Spte.Runtime.Memslots;
+
+/// <summary>
+/// KVM's <c>struct kvm_memory_slot</c>: guest frames [<see cref="BaseGfn"/>,
+/// <see cref="BaseGfn"/> + <see cref="NPages"/>) backed by host memory. Immutable except for
+/// its dirty bitmap; a flag change or a move makes a new slot (as KVM does).
+/// </summary>
+public sealed class KvmMemorySlot
+{
+    private readonly ulong[] _dirtyBitmap;
+
+    internal KvmMemorySlot(int id, int asId, ulong baseGfn, ulong npages, KvmMemFlags flags, GuestRamBacking backing)
+    {
+        Id = id;
+        AsId = asId;
+        BaseGfn = baseGfn;
+        NPages = npages;
+        Flags = flags;
+        Backing = backing;
+        _dirtyBitmap = new ulong[(npages + 63) / 64];
+    }
+
+    /// <summary>The slot number within its address space.</summary>
+    public int Id { get; }
+
+    /// <summary>The address space (0 normal, 1 SMM).</summary>
+    public int AsId { get; }
+
+    /// <summary>The first guest frame.</summary>
+    public ulong BaseGfn { get; }
+
+    /// <summary>The number of 4 KiB pages.</summary>
+    public ulong NPages { get; }
+
+    /// <summary>One past the last guest frame.</summary>
+    public ulong EndGfn => BaseGfn + NPages;
+
+    /// <summary>The slot's flags.</summary>
+    public KvmMemFlags Flags { get; }
+
+    /// <summary>The host memory behind the slot.</summary>
+    public GuestRamBacking Backing { get; }
+
+    /// <summary>Whether guest writes must exit to userspace (<c>KVM_MEM_READONLY</c>).</summary>
+    public bool IsReadOnly => (Flags & KvmMemFlags.ReadOnly) != 0;
+
+    /// <summary>Whether dirty logging is on (<c>kvm_slot_dirty_track_enabled</c>).</summary>
+    public bool DirtyLogging => (Flags & KvmMemFlags.LogDirtyPages) != 0;
+
+    /// <summary>Whether <paramref name="gfn"/> lies in the slot.</summary>
+    public bool Contains(ulong gfn) => gfn >= BaseGfn && gfn < EndGfn;
+
+    /// <summary>The host mapping of <paramref name="gfn"/> (<c>__gfn_to_pfn_memslot</c> without the error cases).</summary>
+    public HostPte HostPteOf(ulong gfn)
+    {
+        if (!Contains(gfn))
+        {
+            throw new ArgumentOutOfRangeException(nameof(gfn), gfn, $"GFN 0x{gfn:X} is outside slot {Id}.");
+        }
+
+        return Backing.Lookup(gfn - BaseGfn);
+    }
+
+    /// <summary>
+    /// KVM's <c>kvm_mmu_max_mapping_level</c>: the largest level at which <paramref name="gfn"/>
+    /// may be mapped. A large page must lie wholly inside the slot (the head/tail
+    /// <c>disallow_lpage</c>), the slot's guest and host frames must be aligned alike at that
+    /// size, the host must map the range that large, and dirty logging forces 4K.
+    /// </summary>
+    public int MaxMappingLevel(ulong gfn, int maxLevel)
+    {
+        if (DirtyLogging)
+        {
+            return PgLevel.Pg4K;
+        }
+
+        for (var level = maxLevel; level > PgLevel.Pg4K; level--)
+        {
+            var pages = PgLevel.PagesPerHpage(level);
+            var start = gfn & ~(pages - 1);
+            var aligned = ((BaseGfn ^ Backing.FirstPfn) & (pages - 1)) == 0;
+            if (aligned && start >= BaseGfn && start + pages <= EndGfn
+                && !Backing.AnyReplacedIn(start - BaseGfn, start - BaseGfn + pages))
+            {
+                return level;
+            }
+        }
+
+        return PgLevel.Pg4K;
+    }
+
+    /// <summary>KVM's <c>mark_page_dirty_in_slot</c>.</summary>
+    public void MarkPageDirty(ulong gfn)
+    {
+        if (!DirtyLogging || !Contains(gfn))
+        {
+            return;
+        }
+
+        var bit = gfn - BaseGfn;
+        Interlocked.Or(ref _dirtyBitmap[bit / 64], 1UL << (int)(bit % 64));
+    }
+
+    /// <summary>Whether <paramref name="gfn"/> is marked dirty.</summary>
+    public bool IsDirty(ulong gfn)
+    {
+        var bit = gfn - BaseGfn;
+        return Contains(gfn) && (Volatile.Read(ref _dirtyBitmap[bit / 64]) & (1UL << (int)(bit % 64))) != 0;
+    }
+
+    /// <summary>Takes the dirty bitmap and clears it (the first half of <c>KVM_GET_DIRTY_LOG</c>).</summary>
+    internal ulong[] TakeDirtyBitmap()
+    {
+        var copy = new ulong[_dirtyBitmap.Length];
+        for (var i = 0; i < copy.Length; i++)
+        {
+            copy[i] = Interlocked.Exchange(ref _dirtyBitmap[i], 0);
+        }
+
+        return copy;
+    }
+
+    /// <summary>A copy with other flags or another base (KVM's flags-only change and move); the dirty log starts empty.</summary>
+    internal KvmMemorySlot With(ulong baseGfn, KvmMemFlags flags) => new(Id, AsId, baseGfn, NPages, flags, Backing);
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        $"slot {AsId}:{Id} gfn 0x{BaseGfn:X}..0x{EndGfn:X} ({NPages} pages{(IsReadOnly ? ", read-only" : string.Empty)}{(DirtyLogging ? ", dirty logging" : string.Empty)})";
+}

@@ -1,0 +1,68 @@
+using Spte.Runtime.Formats;
+using Spte.Runtime.Memory;
+
+namespace Spte.Runtime.Mmu;
+
+/// <summary>
+/// KVM's <c>struct kvm_mmu_page</c> for the TDP MMU: one page table, the level of its entries,
+/// the first GFN it maps, and where it is linked from (<c>sp-&gt;ptep</c>). A root also carries
+/// a reference count and the <c>role.invalid</c> flag.
+/// </summary>
+/// <typeparam name="T">The entry format.</typeparam>
+public sealed class KvmMmuPage<T>
+    where T : struct, ITdpSpte<T>
+{
+    private volatile bool _invalid;
+
+    internal KvmMmuPage(PageTablePage<T> page, int level, ulong gfn, int asId, KvmMmuPage<T>? parent, int parentIndex)
+    {
+        Pfn = page.Pfn;
+        Spt = page.Spt;
+        Level = level;
+        Gfn = gfn;
+        AsId = asId;
+        Parent = parent;
+        ParentIndex = parentIndex;
+    }
+
+    /// <summary>The host frame of the table.</summary>
+    public ulong Pfn { get; }
+
+    /// <summary>The 512 entries (<c>sp-&gt;spt</c>).</summary>
+    public T[] Spt { get; }
+
+    /// <summary>The level of the entries in this table (<c>role.level</c>).</summary>
+    public int Level { get; }
+
+    /// <summary>The first GFN the table maps (<c>sp-&gt;gfn</c>).</summary>
+    public ulong Gfn { get; }
+
+    /// <summary>The address space (<c>kvm_mmu_page_as_id</c>).</summary>
+    public int AsId { get; }
+
+    /// <summary>Whether this is a root (it has no parent entry).</summary>
+    public bool IsRoot => Parent is null;
+
+    /// <summary>For a root: whether it was invalidated and must not be used for new walks (<c>role.invalid</c>).</summary>
+    public bool Invalid
+    {
+        get => _invalid;
+        internal set => _invalid = value;
+    }
+
+    /// <summary>The table holding the entry that links this one, or null for a root.</summary>
+    internal KvmMmuPage<T>? Parent { get; }
+
+    /// <summary>The index of the linking entry in <see cref="Parent"/>.</summary>
+    internal int ParentIndex { get; }
+
+    /// <summary>Root references: one held by the MMU until invalidation, one per vCPU using it (<c>tdp_mmu_root_count</c>).</summary>
+    internal int RootCount;
+
+    /// <summary>Set by <c>kvm_tdp_mmu_invalidate_all_roots</c>, cleared when the root is zapped.</summary>
+    internal bool ScheduledRootToZap { get; set; }
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        $"{(IsRoot ? "root" : "table")} pfn 0x{Pfn:X} level {Level} gfn 0x{Gfn:X} as {AsId}{(Invalid ? " (invalid)" : string.Empty)}";
+}

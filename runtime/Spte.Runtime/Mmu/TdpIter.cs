@@ -1,0 +1,178 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using Spte.Runtime.Formats;
+using Spte.Runtime.Memory;
+
+namespace Spte.Runtime.Mmu;
+
+/// <summary>
+/// KVM's <c>struct tdp_iter</c>: a pre-order walk over the entries of one root that map GFNs
+/// from a start GFN on, stepping down into present non-leaf entries until
+/// <see cref="MinLevel"/>. Each position's value is read once into <see cref="OldSpte"/>, the
+/// value compare-exchange updates are made against. Use it as
+/// <c>for (var it = new TdpIter&lt;T&gt;(...); it.Valid &amp;&amp; it.Gfn &lt; end; it.Next())</c>.
+/// </summary>
+/// <typeparam name="T">The entry format.</typeparam>
+public struct TdpIter<T>
+    where T : struct, ITdpSpte<T>
+{
+    private readonly HostMemory _host;
+    private TablePath _ptPath;
+    private PfnPath _pfnPath;
+    private int _index;
+
+    /// <summary>KVM's <c>tdp_iter_start</c> over <paramref name="root"/> from <paramref name="start"/>.</summary>
+    public TdpIter(HostMemory host, KvmMmuPage<T> root, int minLevel, ulong start)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(root);
+        _host = host;
+        RootLevel = root.Level;
+        MinLevel = minLevel;
+        AsId = root.AsId;
+        NextLastLevelGfn = start;
+        _ptPath[RootLevel - 1] = root.Spt;
+        _pfnPath[RootLevel - 1] = root.Pfn;
+        Restart();
+    }
+
+    /// <summary>The GFN the walk continues from after a restart (<c>next_last_level_gfn</c>).</summary>
+    public ulong NextLastLevelGfn { get; private set; }
+
+    /// <summary>The first GFN mapped by the current entry.</summary>
+    public ulong Gfn { get; private set; }
+
+    /// <summary>The level of the current entry.</summary>
+    public int Level { get; private set; }
+
+    /// <summary>The root's level.</summary>
+    public int RootLevel { get; }
+
+    /// <summary>The walk does not step below this level.</summary>
+    public int MinLevel { get; }
+
+    /// <summary>The root's address space.</summary>
+    public int AsId { get; }
+
+    /// <summary>The current entry's value when it was last read (<c>old_spte</c>).</summary>
+    public T OldSpte { get; set; }
+
+    /// <summary>Whether the walk has a current entry.</summary>
+    public bool Valid { get; private set; }
+
+    /// <summary>The table holding the current entry.</summary>
+    public readonly T[] Table => _ptPath[Level - 1]!;
+
+    /// <summary>The host frame of <see cref="Table"/>.</summary>
+    public readonly ulong TablePfn => _pfnPath[Level - 1];
+
+    /// <summary>The current entry's index in <see cref="Table"/>.</summary>
+    public readonly int Index => _index;
+
+    /// <summary>The current entry itself (<c>sptep</c>).</summary>
+    public readonly ref T Sptep => ref _ptPath[Level - 1]![_index];
+
+    /// <summary>KVM's <c>tdp_iter_restart</c>: start again from the root at <see cref="NextLastLevelGfn"/>.</summary>
+    public void Restart()
+    {
+        Level = RootLevel;
+        Gfn = PgLevel.RoundGfn(NextLastLevelGfn, Level);
+        RefreshSptep();
+        Valid = true;
+    }
+
+    /// <summary>KVM's <c>tdp_iter_next</c>: the next entry in pre-order.</summary>
+    public void Next()
+    {
+        if (TryStepDown())
+        {
+            return;
+        }
+
+        do
+        {
+            if (TryStepSide())
+            {
+                return;
+            }
+        }
+        while (TryStepUp());
+
+        Valid = false;
+    }
+
+    /// <summary>Reads an entry the way <c>kvm_tdp_mmu_read_spte</c> does: one atomic 64-bit load.</summary>
+    public static T ReadSpte(ref T sptep) => T.FromRaw(Volatile.Read(ref Unsafe.As<T, ulong>(ref sptep)));
+
+    private void RefreshSptep()
+    {
+        _index = PgLevel.Index(Gfn, Level);
+        OldSpte = ReadSpte(ref Sptep);
+    }
+
+    private bool TryStepDown()
+    {
+        if (Level == MinLevel)
+        {
+            return false;
+        }
+
+        // Re-read: the entry may have changed since this position was reached.
+        OldSpte = ReadSpte(ref Sptep);
+        if (!OldSpte.IsPresent || TdpSpte<T>.IsLastSpte(OldSpte, Level))
+        {
+            return false;
+        }
+
+        var child = _host.PageTable<T>(OldSpte.Pfn)
+            ?? throw new InvalidOperationException($"A present non-leaf SPTE {OldSpte} at level {Level} points to host frame 0x{OldSpte.Pfn:X}, which holds no page table (used after free).");
+        Level--;
+        _ptPath[Level - 1] = child;
+        _pfnPath[Level - 1] = OldSpte.Pfn;
+        Gfn = PgLevel.RoundGfn(NextLastLevelGfn, Level);
+        RefreshSptep();
+        return true;
+    }
+
+    private bool TryStepSide()
+    {
+        if (_index == HostMemory.EntriesPerPage - 1)
+        {
+            return false;
+        }
+
+        Gfn += PgLevel.PagesPerHpage(Level);
+        NextLastLevelGfn = Gfn;
+        _index++;
+        OldSpte = ReadSpte(ref Sptep);
+        return true;
+    }
+
+    private bool TryStepUp()
+    {
+        if (Level == RootLevel)
+        {
+            return false;
+        }
+
+        Level++;
+        Gfn = PgLevel.RoundGfn(Gfn, Level);
+        RefreshSptep();
+        return true;
+    }
+
+    /// <summary>The table at each level of the current path (<c>pt_path</c>).</summary>
+    [InlineArray(PgLevel.Root5Level)]
+    private struct TablePath
+    {
+        private T[]? _level1;
+    }
+
+    /// <summary>The host frame of each table in <see cref="TablePath"/>.</summary>
+    [InlineArray(PgLevel.Root5Level)]
+    private struct PfnPath
+    {
+        private ulong _level1;
+    }
+}

@@ -1,0 +1,144 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using Spte.Runtime.Memslots;
+
+namespace Spte.Runtime.Mmu;
+
+/// <summary>Write protection for dirty logging, and aging (the accessed bit).</summary>
+public sealed partial class TdpMmu<T>
+{
+    /// <summary>
+    /// KVM's <c>kvm_tdp_mmu_wrprot_slot</c>: under the shared lock, clear the writable bit of
+    /// every leaf at or above <paramref name="minLevel"/> in the slot with compare-exchange. The
+    /// SPTEs stay MMU-writable, so the next guest write is fixed by the fast path and logged.
+    /// </summary>
+    /// <returns>Whether any SPTE changed (a TLB flush is due).</returns>
+    public bool WrprotSlot(KvmMemorySlot slot, int minLevel)
+    {
+        ArgumentNullException.ThrowIfNull(slot);
+        var changed = false;
+        using (ReadLock())
+        {
+            foreach (var root in Roots)
+            {
+                if (root.Invalid || root.AsId != slot.AsId)
+                {
+                    continue;
+                }
+
+                using (Rcu.ReadLock())
+                {
+                    for (var iter = new TdpIter<T>(Host, root, minLevel, slot.BaseGfn); iter.Valid && iter.Gfn < slot.EndGfn; iter.Next())
+                    {
+                        while (iter.OldSpte.IsPresent && TdpSpte<T>.IsLastSpte(iter.OldSpte, iter.Level) && TdpSpte<T>.IsWritablePte(iter.OldSpte))
+                        {
+                            if (TdpMmuSetSpteAtomic(ref iter, T.FromRaw(iter.OldSpte.Raw & ~T.PtWritableMask)))
+                            {
+                                changed = true;
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        if (changed)
+        {
+            FlushRemoteTlbs();
+        }
+
+        Rcu.Poll();
+        return changed;
+    }
+
+    /// <summary>
+    /// KVM's <c>kvm_tdp_mmu_clear_dirty_pt_masked</c> in its write-protect form (no PML): under
+    /// the write lock, clear the writable bit of the 4K leafs of the GFNs set in
+    /// <paramref name="dirtyBitmap"/> (bit i = slot page i), re-arming dirty logging for them.
+    /// </summary>
+    public void WriteProtectDirtyGfns(KvmMemorySlot slot, ReadOnlySpan<ulong> dirtyBitmap)
+    {
+        ArgumentNullException.ThrowIfNull(slot);
+        using (WriteLock())
+        {
+            using (Rcu.ReadLock())
+            {
+                foreach (var root in Roots)
+                {
+                    if (root.Invalid || root.AsId != slot.AsId)
+                    {
+                        continue;
+                    }
+
+                    for (var word = 0; word < dirtyBitmap.Length; word++)
+                    {
+                        for (var bits = dirtyBitmap[word]; bits != 0; bits &= bits - 1)
+                        {
+                            var gfn = slot.BaseGfn + ((ulong)word * 64) + (ulong)System.Numerics.BitOperations.TrailingZeroCount(bits);
+                            for (var iter = new TdpIter<T>(Host, root, PgLevel.Pg4K, gfn); iter.Valid && iter.Gfn < gfn + 1; iter.Next())
+                            {
+                                if (iter.Level == PgLevel.Pg4K && iter.OldSpte.IsPresent && TdpSpte<T>.IsWritablePte(iter.OldSpte))
+                                {
+                                    TdpMmuIterSetSpte(ref iter, T.FromRaw(iter.OldSpte.Raw & ~T.PtWritableMask));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+
+            FlushRemoteTlbs();
+        }
+
+        Rcu.Poll();
+    }
+
+    /// <summary>
+    /// KVM's <c>kvm_tdp_mmu_age_gfn_range</c>: clear the accessed bit of every leaf mapping a
+    /// GFN in the range (atomically, since the CPU may set it at the same time).
+    /// </summary>
+    /// <returns>Whether any of them had been accessed since the last aging.</returns>
+    public bool AgeGfnRange(int asId, ulong start, ulong end) => HandleGfnRange(asId, start, end, clear: true);
+
+    /// <summary>KVM's <c>kvm_tdp_mmu_test_age_gfn</c>: whether any leaf in the range was accessed, without clearing.</summary>
+    public bool TestAgeGfn(int asId, ulong start, ulong end) => HandleGfnRange(asId, start, end, clear: false);
+
+    private bool HandleGfnRange(int asId, ulong start, ulong end, bool clear)
+    {
+        var young = false;
+        using (WriteLock())
+        {
+            using (Rcu.ReadLock())
+            {
+                foreach (var root in Roots)
+                {
+                    if (root.AsId != asId)
+                    {
+                        continue;
+                    }
+
+                    for (var iter = new TdpIter<T>(Host, root, PgLevel.Pg4K, start); iter.Valid && iter.Gfn < end; iter.Next())
+                    {
+                        if (!iter.OldSpte.IsPresent || !TdpSpte<T>.IsLastSpte(iter.OldSpte, iter.Level) || !TdpSpte<T>.IsAccessedSpte(iter.OldSpte))
+                        {
+                            continue;
+                        }
+
+                        young = true;
+                        if (clear)
+                        {
+                            // tdp_mmu_clear_spte_bits: an atomic AND, as the CPU may set A/D concurrently.
+                            var before = Interlocked.And(ref Unsafe.As<T, ulong>(ref iter.Sptep), ~T.ShadowAccessedMask);
+                            iter.OldSpte = T.FromRaw(before & ~T.ShadowAccessedMask);
+                        }
+                    }
+                }
+            }
+        }
+
+        Rcu.Poll();
+        return young;
+    }
+}

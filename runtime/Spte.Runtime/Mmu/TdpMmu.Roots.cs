@@ -1,0 +1,203 @@
+using System;
+using System.Threading;
+using Spte.Runtime.Memory;
+
+namespace Spte.Runtime.Mmu;
+
+/// <summary>Roots: allocation, reference counts, invalidation and teardown.</summary>
+public sealed partial class TdpMmu<T>
+{
+    /// <summary>
+    /// KVM's <c>kvm_tdp_mmu_alloc_root</c>: a reference to the valid root of address space
+    /// <paramref name="asId"/>, allocating it from <paramref name="cache"/> if there is none.
+    /// A new root starts with two references: the caller's and the MMU's own, which is dropped
+    /// when the root is invalidated and zapped.
+    /// </summary>
+    /// <exception cref="HostMemoryExhaustedException">The cache could not be topped up.</exception>
+    public KvmMmuPage<T> GetRoot(int asId, MemoryCache<T> cache)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        cache.Topup(Options.TopupMin);
+        using (ReadLock())
+        {
+            lock (_pagesLock)
+            {
+                foreach (var existing in _roots)
+                {
+                    if (existing.AsId == asId && !existing.Invalid)
+                    {
+                        Interlocked.Increment(ref existing.RootCount);
+                        return existing;
+                    }
+                }
+
+                var root = AllocSp(cache, Options.RootLevel, 0, asId, parent: null, parentIndex: 0);
+                root.RootCount = 2;
+                _roots.Add(root);
+                TdpAccountMmuPage(root);
+                Stats.Increment(MmuStat.RootsAllocated);
+                return root;
+            }
+        }
+    }
+
+    /// <summary>
+    /// KVM's <c>kvm_tdp_mmu_put_root</c>: drops a reference. The last reference can only be
+    /// dropped from an invalidated root; the root then leaves the list and is freed after a
+    /// grace period.
+    /// </summary>
+    public void PutRoot(KvmMmuPage<T> root)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        if (Interlocked.Decrement(ref root.RootCount) != 0)
+        {
+            return;
+        }
+
+        if (!root.Invalid)
+        {
+            throw new InvalidOperationException($"The last reference to {root} was put while it was still valid.");
+        }
+
+        lock (_pagesLock)
+        {
+            _roots.Remove(root);
+        }
+
+        TdpUnlinkSp(root);
+        Rcu.CallRcu(() => FreeSp(root));
+        Rcu.Poll();
+    }
+
+    /// <summary>Whether a vCPU must stop using <paramref name="root"/> and load another (<c>is_obsolete_root</c>).</summary>
+    public static bool IsObsoleteRoot(KvmMmuPage<T> root)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        return root.Invalid;
+    }
+
+    /// <summary>
+    /// KVM's "fast zap" (<c>kvm_mmu_zap_all_fast</c>): under the write lock every root is
+    /// marked invalid (<c>kvm_tdp_mmu_invalidate_all_roots</c>), so vCPUs load fresh roots; then
+    /// the invalidated roots are zapped under the shared lock
+    /// (<c>kvm_tdp_mmu_zap_invalidated_roots</c>) and the MMU's reference to each is dropped.
+    /// </summary>
+    public void ZapAllFast()
+    {
+        using (WriteLock())
+        {
+            InvalidateBegin();
+            InvalidateAllRoots();
+        }
+
+        ZapInvalidatedRoots();
+    }
+
+    /// <summary>KVM's <c>kvm_tdp_mmu_zap_all</c> at VM teardown: zap every root under the write lock, then drop the MMU's references.</summary>
+    public void ZapAll()
+    {
+        using (WriteLock())
+        {
+            InvalidateBegin();
+            foreach (var root in Roots)
+            {
+                using (Rcu.ReadLock())
+                {
+                    TdpMmuZapRoot(root, shared: false);
+                }
+            }
+
+            InvalidateAllRoots();
+        }
+
+        ZapInvalidatedRoots();
+    }
+
+    /// <summary><c>kvm_tdp_mmu_invalidate_all_roots</c>; the write lock is held.</summary>
+    private void InvalidateAllRoots()
+    {
+        lock (_pagesLock)
+        {
+            foreach (var root in _roots)
+            {
+                if (!root.Invalid)
+                {
+                    root.ScheduledRootToZap = true;
+                    root.Invalid = true;
+                }
+            }
+        }
+    }
+
+    /// <summary><c>kvm_tdp_mmu_zap_invalidated_roots</c>: zap each scheduled root under the shared lock and drop the MMU's reference.</summary>
+    private void ZapInvalidatedRoots()
+    {
+        foreach (var root in Roots)
+        {
+            bool scheduled;
+            using (ReadLock())
+            {
+                lock (_pagesLock)
+                {
+                    scheduled = root.ScheduledRootToZap;
+                    root.ScheduledRootToZap = false;
+                }
+
+                if (scheduled)
+                {
+                    using (Rcu.ReadLock())
+                    {
+                        TdpMmuZapRoot(root, shared: true);
+                    }
+                }
+            }
+
+            if (scheduled)
+            {
+                PutRoot(root);
+            }
+        }
+
+        Rcu.Poll();
+    }
+
+    /// <summary>
+    /// <c>tdp_mmu_zap_root</c>: zap in passes of growing size (4K, 2M, 1G, then the root's own
+    /// entries) so that each step removes little; removing a table recurses into its children.
+    /// </summary>
+    private void TdpMmuZapRoot(KvmMmuPage<T> root, bool shared)
+    {
+        TdpMmuZapRootLevel(root, shared, PgLevel.Pg4K);
+        TdpMmuZapRootLevel(root, shared, PgLevel.Pg2M);
+        TdpMmuZapRootLevel(root, shared, PgLevel.Pg1G);
+        TdpMmuZapRootLevel(root, shared, root.Level);
+    }
+
+    /// <summary><c>__tdp_mmu_zap_root</c>: every present entry at <paramref name="zapLevel"/> becomes non-present.</summary>
+    private void TdpMmuZapRootLevel(KvmMmuPage<T> root, bool shared, int zapLevel)
+    {
+        for (var iter = new TdpIter<T>(Host, root, zapLevel, 0); iter.Valid && iter.Gfn <= MaxGfn; iter.Next())
+        {
+            while (true)
+            {
+                if (!iter.OldSpte.IsPresent || iter.Level > zapLevel)
+                {
+                    break;
+                }
+
+                if (!shared)
+                {
+                    TdpMmuIterSetSpte(ref iter, ZapValue(ZapPath.ZapRoot));
+                    break;
+                }
+
+                if (TdpMmuSetSpteAtomic(ref iter, ZapValue(ZapPath.ZapRoot)))
+                {
+                    break;
+                }
+
+                // Lost a race: the iterator now holds the current value; look again.
+            }
+        }
+    }
+}

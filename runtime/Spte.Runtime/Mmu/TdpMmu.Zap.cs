@@ -1,0 +1,237 @@
+using System;
+using Spte.Runtime.Memslots;
+
+namespace Spte.Runtime.Mmu;
+
+/// <summary>The zap paths: every one of them writes the non-present value, never 0.</summary>
+public sealed partial class TdpMmu<T>
+{
+    /// <summary>
+    /// KVM's <c>kvm_tdp_mmu_zap_leafs</c>: under the write lock, every present leaf mapping a
+    /// GFN in [<paramref name="start"/>, <paramref name="end"/>) in the valid roots of
+    /// <paramref name="asId"/> becomes non-present. Used when a memslot is deleted or moved.
+    /// </summary>
+    /// <returns>Whether anything was zapped (a TLB flush is due).</returns>
+    public bool ZapLeafs(int asId, ulong start, ulong end)
+    {
+        bool flush;
+        using (WriteLock())
+        {
+            InvalidateBegin();
+            flush = ZapLeafsLocked(asId, start, end);
+        }
+
+        Rcu.Poll();
+        return flush;
+    }
+
+    /// <summary>
+    /// KVM's <c>kvm_tdp_mmu_unmap_gfn_range</c>, the MMU notifier's invalidation: the same zap,
+    /// after bumping <c>mmu_invalidate_seq</c> so that a fault that looked up the old host page
+    /// retries.
+    /// </summary>
+    public bool UnmapGfnRange(int asId, ulong start, ulong end) => ZapLeafs(asId, start, end);
+
+    /// <summary>
+    /// KVM's <c>kvm_tdp_mmu_zap_sp</c>: under the write lock, the entry that links
+    /// <paramref name="sp"/> becomes non-present, which removes the table and everything below.
+    /// </summary>
+    /// <returns>False when <paramref name="sp"/> is a root or no longer linked.</returns>
+    public bool ZapSp(KvmMmuPage<T> sp)
+    {
+        ArgumentNullException.ThrowIfNull(sp);
+        using (WriteLock())
+        {
+            if (sp.Parent is null || PageOf(sp.Pfn) != sp)
+            {
+                return false;
+            }
+
+            InvalidateBegin();
+            using (Rcu.ReadLock())
+            {
+                ref var ptep = ref sp.Parent.Spt[sp.ParentIndex];
+                var old = TdpIter<T>.ReadSpte(ref ptep);
+                if (!old.IsPresent || old.Pfn != sp.Pfn)
+                {
+                    return false;
+                }
+
+                var value = ZapValue(ZapPath.ZapSp);
+                old = WriteSpte(ref ptep, value);
+                HandleChangedSpte(sp.AsId, sp.Gfn, old, value, sp.Level + 1, shared: false);
+            }
+
+            FlushRemoteTlbs();
+        }
+
+        Rcu.Poll();
+        return true;
+    }
+
+    /// <summary>
+    /// KVM's <c>kvm_tdp_mmu_zap_collapsible_sptes</c> (run when dirty logging stops): under the
+    /// shared lock, every non-leaf entry in the slot whose range could now be one large page is
+    /// zapped atomically — frozen, flushed, then non-present, its table torn down to frozen
+    /// entries and freed after a grace period — so the next fault maps a large page.
+    /// </summary>
+    /// <returns>How many tables were zapped.</returns>
+    public int ZapCollapsibleSptes(KvmMemorySlot slot)
+    {
+        ArgumentNullException.ThrowIfNull(slot);
+        var zapped = 0;
+        using (ReadLock())
+        {
+            foreach (var root in Roots)
+            {
+                if (root.Invalid || root.AsId != slot.AsId)
+                {
+                    continue;
+                }
+
+                using (Rcu.ReadLock())
+                {
+                    for (var iter = new TdpIter<T>(Host, root, PgLevel.Pg2M, slot.BaseGfn); iter.Valid && iter.Gfn < slot.EndGfn; iter.Next())
+                    {
+                        while (iter.Level <= Options.MaxHugePageLevel && iter.OldSpte.IsPresent && !TdpSpte<T>.IsLastSpte(iter.OldSpte, iter.Level)
+                            && iter.Gfn >= slot.BaseGfn && iter.Gfn < slot.EndGfn
+                            && slot.MaxMappingLevel(iter.Gfn, Options.MaxHugePageLevel) >= iter.Level)
+                        {
+                            if (TdpMmuZapSpteAtomic(ref iter))
+                            {
+                                zapped++;
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        Rcu.Poll();
+        return zapped;
+    }
+
+    /// <summary>
+    /// The change-pte notifier (KVM's <c>kvm_tdp_mmu_set_spte_gfn</c> → <c>set_spte_gfn</c>,
+    /// removed from Linux 6.9): the host replaced the page behind <paramref name="gfn"/> with
+    /// <paramref name="newPte"/> (a KSM merge or a migration). Under the write lock the backing
+    /// is updated, any large leaf covering the GFN is zapped, and the 4K leaf is zapped; when the
+    /// new host page is read-only, a read-only leaf to it is installed in its place.
+    /// </summary>
+    public void ChangePte(KvmMemorySlot slot, ulong gfn, HostPte newPte)
+    {
+        ArgumentNullException.ThrowIfNull(slot);
+        if (!slot.Contains(gfn))
+        {
+            throw new ArgumentOutOfRangeException(nameof(gfn), gfn, $"GFN 0x{gfn:X} is outside {slot}.");
+        }
+
+        using (WriteLock())
+        {
+            InvalidateBegin();
+            slot.Backing.Replace(gfn - slot.BaseGfn, newPte);
+            using (Rcu.ReadLock())
+            {
+                foreach (var root in Roots)
+                {
+                    if (root.Invalid || root.AsId != slot.AsId)
+                    {
+                        continue;
+                    }
+
+                    for (var iter = new TdpIter<T>(Host, root, PgLevel.Pg4K, gfn); iter.Valid && iter.Gfn < gfn + 1; iter.Next())
+                    {
+                        if (!iter.OldSpte.IsPresent || !TdpSpte<T>.IsLastSpte(iter.OldSpte, iter.Level))
+                        {
+                            continue;
+                        }
+
+                        var old = iter.OldSpte;
+                        TdpMmuIterSetSpte(ref iter, ZapValue(iter.Level == PgLevel.Pg4K ? ZapPath.ChangePte : ZapPath.ZapLeafs));
+                        if (iter.Level == PgLevel.Pg4K && !newPte.Writable)
+                        {
+                            TdpMmuIterSetSpte(ref iter, TdpSpte<T>.ChangedPteNotifierMakeSpte(old, newPte.Pfn));
+                        }
+                    }
+                }
+            }
+
+            FlushRemoteTlbs();
+        }
+
+        Rcu.Poll();
+    }
+
+    /// <summary>
+    /// Zaps the MMIO SPTEs mapping GFNs in [<paramref name="start"/>, <paramref name="end"/>).
+    /// A model choice for TDs, whose CPU never reports an access through an MMIO SPTE to KVM
+    /// (it is a #VE), so a stale one cannot be caught by its generation: when a memslot appears
+    /// over former MMIO GFNs, their MMIO SPTEs are replaced by the non-present value.
+    /// </summary>
+    public int ZapMmioSptes(int asId, ulong start, ulong end)
+    {
+        var zapped = 0;
+        using (WriteLock())
+        {
+            InvalidateBegin();
+            using (Rcu.ReadLock())
+            {
+                foreach (var root in Roots)
+                {
+                    if (root.Invalid || root.AsId != asId)
+                    {
+                        continue;
+                    }
+
+                    for (var iter = new TdpIter<T>(Host, root, PgLevel.Pg4K, start); iter.Valid && iter.Gfn < end; iter.Next())
+                    {
+                        if (iter.Level == PgLevel.Pg4K && TdpSpte<T>.IsMmioSpte(Options.Mmio, iter.OldSpte))
+                        {
+                            TdpMmuIterSetSpte(ref iter, ZapValue(ZapPath.ZapMmioSptes));
+                            zapped++;
+                        }
+                    }
+                }
+            }
+        }
+
+        Rcu.Poll();
+        return zapped;
+    }
+
+    /// <summary><c>tdp_mmu_zap_leafs</c> over the valid roots of <paramref name="asId"/>; the write lock is held.</summary>
+    private bool ZapLeafsLocked(int asId, ulong start, ulong end)
+    {
+        var flush = false;
+        end = Math.Min(end, MaxGfn + 1);
+        using (Rcu.ReadLock())
+        {
+            foreach (var root in Roots)
+            {
+                if (root.Invalid || root.AsId != asId)
+                {
+                    continue;
+                }
+
+                for (var iter = new TdpIter<T>(Host, root, PgLevel.Pg4K, start); iter.Valid && iter.Gfn < end; iter.Next())
+                {
+                    if (!iter.OldSpte.IsPresent || !TdpSpte<T>.IsLastSpte(iter.OldSpte, iter.Level))
+                    {
+                        continue;
+                    }
+
+                    TdpMmuIterSetSpte(ref iter, ZapValue(ZapPath.ZapLeafs));
+                    flush = true;
+                }
+            }
+        }
+
+        if (flush)
+        {
+            FlushRemoteTlbs();
+        }
+
+        return flush;
+    }
+}

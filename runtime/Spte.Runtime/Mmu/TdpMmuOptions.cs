@@ -1,0 +1,38 @@
+using System;
+
+namespace Spte.Runtime.Mmu;
+
+/// <summary>How a <see cref="TdpMmu{T}"/> is configured (what KVM derives from the CPU and the VM type).</summary>
+public sealed record TdpMmuOptions
+{
+    /// <summary>The root level: 4 or 5 (<c>kvm_mmu_get_tdp_level</c>).</summary>
+    public int RootLevel { get; init; } = PgLevel.Root4Level;
+
+    /// <summary>The largest leaf level: 3 with 1G pages, 2 without (<c>max_huge_page_level</c>).</summary>
+    public int MaxHugePageLevel { get; init; } = PgLevel.Pg1G;
+
+    /// <summary>How MMIO SPTEs look.</summary>
+    public required MmioSpteMask Mmio { get; init; }
+
+    /// <summary>
+    /// Pages a fault makes sure its cache holds before taking the MMU lock (KVM tops up
+    /// <c>PT64_ROOT_MAX_LEVEL</c>: enough for a full walk plus a root).
+    /// </summary>
+    public int TopupMin { get; init; } = PgLevel.Root5Level;
+
+    /// <summary>Throws when the options are out of range.</summary>
+    internal void Validate()
+    {
+        if (RootLevel is not (PgLevel.Root4Level or PgLevel.Root5Level))
+        {
+            throw new ArgumentOutOfRangeException(nameof(RootLevel), RootLevel, "The TDP root level is 4 or 5.");
+        }
+
+        if (MaxHugePageLevel is < PgLevel.Pg4K or > PgLevel.Pg1G)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxHugePageLevel), MaxHugePageLevel, "Leaves exist at levels 1 to 3.");
+        }
+
+        ArgumentNullException.ThrowIfNull(Mmio);
+    }
+}

@@ -1,0 +1,118 @@
+using Spte.Runtime.Formats;
+using Spte.Runtime.Memory;
+
+namespace Spte.Runtime.Mmu;
+
+/// <summary>
+/// KVM's spte.h predicates and spte.c constructors, written once over the format's
+/// <c>shadow_*</c> masks. The TDP MMU maps with A/D bits enabled, so the A/D type field stays
+/// <see cref="TdpAdType.Enabled"/> (0) and access tracking is not used.
+/// </summary>
+/// <typeparam name="T">The entry format.</typeparam>
+public static class TdpSpte<T>
+    where T : struct, ITdpSpte<T>
+{
+    /// <summary><c>is_shadow_present_pte</c>: the MMU-present bit is set.</summary>
+    public static bool IsShadowPresentPte(T spte) => spte.IsPresent;
+
+    /// <summary><c>is_large_pte</c>: the page-size bit is set.</summary>
+    public static bool IsLargePte(T spte) => (spte.Raw & T.PtPageSizeMask) != 0;
+
+    /// <summary><c>is_last_spte</c>: the entry maps a page rather than a table.</summary>
+    public static bool IsLastSpte(T spte, int level) => level == PgLevel.Pg4K || IsLargePte(spte);
+
+    /// <summary><c>is_writable_pte</c>.</summary>
+    public static bool IsWritablePte(T spte) => (spte.Raw & T.PtWritableMask) != 0;
+
+    /// <summary><c>is_mmu_writable_spte</c>.</summary>
+    public static bool IsMmuWritableSpte(T spte) => (spte.Raw & T.ShadowMmuWritableMask) != 0;
+
+    /// <summary><c>is_accessed_spte</c> with A/D bits enabled.</summary>
+    public static bool IsAccessedSpte(T spte) => (spte.Raw & T.ShadowAccessedMask) != 0;
+
+    /// <summary><c>is_dirty_spte</c> with A/D bits enabled.</summary>
+    public static bool IsDirtySpte(T spte) => (spte.Raw & T.ShadowDirtyMask) != 0;
+
+    /// <summary>
+    /// KVM's <c>make_spte</c> for a TDP leaf: MMU-present, the vendor's present bits, accessed
+    /// (not a prefetch), execute/user per <paramref name="access"/>, the page-size bit above 4K,
+    /// the RAM memory type, host-writable when the host allows writes, and, when writable,
+    /// <c>PT_WRITABLE_MASK</c>, MMU-writable and dirty.
+    /// </summary>
+    public static T MakeSpte(int level, ulong pfn, SpteAccess access, bool hostWritable)
+    {
+        var spte = T.PresentMask | T.ShadowPresentMask | T.ShadowAccessedMask;
+        spte |= (access & SpteAccess.Exec) != 0 ? T.ShadowXMask : T.ShadowNxMask;
+        if ((access & SpteAccess.User) != 0)
+        {
+            spte |= T.ShadowUserMask;
+        }
+
+        if (level > PgLevel.Pg4K)
+        {
+            spte |= T.PtPageSizeMask;
+        }
+
+        spte |= T.RamMemoryTypeBits;
+        if (hostWritable)
+        {
+            spte |= T.ShadowHostWritableMask;
+        }
+        else
+        {
+            access &= ~SpteAccess.Write;
+        }
+
+        spte |= (pfn << HostMemory.PageShift) & T.SpteBaseAddrMask;
+        if ((access & SpteAccess.Write) != 0)
+        {
+            spte |= T.PtWritableMask | T.ShadowMmuWritableMask | T.ShadowDirtyMask;
+        }
+
+        return T.FromRaw(spte);
+    }
+
+    /// <summary>KVM's <c>make_nonleaf_spte</c>: a present entry pointing at the table in <paramref name="childPfn"/>, all access allowed.</summary>
+    public static T MakeNonLeafSpte(ulong childPfn) =>
+        T.FromRaw(T.PresentMask | ((childPfn << HostMemory.PageShift) & T.SpteBaseAddrMask) | T.ShadowPresentMask
+            | T.PtWritableMask | T.ShadowUserMask | T.ShadowXMask | T.ShadowAccessedMask);
+
+    /// <summary>
+    /// KVM's <c>make_mmio_spte</c>: the VM's MMIO value, the access bits the mask lets through,
+    /// the GPA and the memslot generation.
+    /// </summary>
+    public static T MakeMmioSpte(MmioSpteMask mmio, ulong gfn, uint generation, SpteAccess access) =>
+        T.FromRaw(T.MmioGenerationBits(generation) | mmio.Value | ((ulong)access & mmio.AccessMask)
+            | ((gfn << HostMemory.PageShift) & T.SpteBaseAddrMask));
+
+    /// <summary>KVM's <c>is_mmio_spte</c>.</summary>
+    public static bool IsMmioSpte(MmioSpteMask mmio, T spte) => mmio.IsMmioSpte(spte.Raw);
+
+    /// <summary>KVM's <c>get_mmio_spte_gfn</c> (without the L1TF relocation, which is not modelled).</summary>
+    public static ulong GetMmioSpteGfn(MmioSpteMask mmio, T spte) => (spte.Raw & T.SpteBaseAddrMask & ~mmio.Mask) >> HostMemory.PageShift;
+
+    /// <summary>
+    /// KVM's <c>kvm_mmu_changed_pte_notifier_make_spte</c>: the same leaf pointing at
+    /// <paramref name="newPfn"/>, read-only, not host-writable, not accessed.
+    /// </summary>
+    public static T ChangedPteNotifierMakeSpte(T old, ulong newPfn)
+    {
+        var spte = (old.Raw & ~T.SpteBaseAddrMask) | ((newPfn << HostMemory.PageShift) & T.SpteBaseAddrMask);
+        spte &= ~(T.PtWritableMask | T.ShadowHostWritableMask | T.ShadowMmuWritableMask | T.ShadowAccessedMask);
+        return T.FromRaw(spte);
+    }
+
+    /// <summary>
+    /// KVM's <c>check_spte_writable_invariants</c>: writable implies MMU-writable, and
+    /// MMU-writable implies host-writable. Returns the broken rule, or null.
+    /// </summary>
+    public static string? CheckSpteWritableInvariants(T spte)
+    {
+        if (IsMmuWritableSpte(spte))
+        {
+            return (spte.Raw & T.ShadowHostWritableMask) == 0 ? $"MMU-writable SPTE is not host-writable: {spte}" : null;
+        }
+
+        return IsWritablePte(spte) ? $"writable SPTE is not MMU-writable: {spte}" : null;
+    }
+}

@@ -1,0 +1,170 @@
+using System.Collections.Concurrent;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Spte.Runtime.Formats;
+using Spte.Runtime.Memory;
+using Spte.Runtime.Memslots;
+using Spte.Runtime.Mmu;
+using Xunit;
+
+namespace Spte.Runtime.Tests;
+
+/// <summary>Faults under the shared lock race through compare-exchange; zaps run alongside; the invariants hold afterwards.</summary>
+public abstract class ConcurrencyTests<T>
+    where T : struct, ITdpSpte<T>
+{
+    private const ulong MiB = 1UL << 20;
+
+    /// <summary>The VM's MMIO setting.</summary>
+    protected abstract MmioSpteMask Mmio { get; }
+
+    [Fact]
+    public void ParallelFaultsOnDisjointGfns()
+    {
+        var h = new MmuHarness<T>(Mmio, budget: 1 << 14);
+        h.AddSlot(0, 0x1000, 16 * MiB);
+        var vcpus = new ConcurrentBag<Vcpu>();
+        using var local = new ThreadLocal<Vcpu>(() => Track(vcpus, new Vcpu(h.Mmu)));
+        Parallel.For(1, 2049, new ParallelOptions { MaxDegreeOfParallelism = 4 }, gfn => local.Value!.Fault((ulong)gfn << 12));
+        Assert.Equal(2048, h.Mmu.Stats[MmuStat.Pages4K]);
+        Assert.Equal(2048, h.Mmu.Stats[MmuStat.PfFixed]);
+        h.Mmu.CheckInvariants([h.Cache, .. vcpus.Select(static v => v.Cache)]).ThrowIfViolated();
+    }
+
+    [Fact]
+    public void ParallelFaultsOnOverlappingGfnsInstallEachLeafOnce()
+    {
+        var h = new MmuHarness<T>(Mmio, budget: 1 << 14);
+        h.AddSlot(0, 0x1000, 16 * MiB);
+        var vcpus = new ConcurrentBag<Vcpu>();
+        using var local = new ThreadLocal<Vcpu>(() => Track(vcpus, new Vcpu(h.Mmu)));
+        Parallel.For(0, 4000, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => local.Value!.Fault((ulong)(1 + ((i % 16) * 251)) << 12));
+        Assert.Equal(16, h.Mmu.Stats[MmuStat.Pages4K]);
+        Assert.Equal(16, h.Mmu.Stats[MmuStat.PfFixed]);
+        Assert.Equal(4000, h.Mmu.Stats[MmuStat.PfFixed] + h.Mmu.Stats[MmuStat.PfSpurious]);
+        Assert.Equal(vcpus.Sum(static v => v.Retries), h.Mmu.Stats[MmuStat.PfRetry]);
+        h.Mmu.CheckInvariants([h.Cache, .. vcpus.Select(static v => v.Cache)]).ThrowIfViolated();
+    }
+
+    [Fact]
+    public void FaultsRaceWithZapsAndTableRemovals()
+    {
+        var h = new MmuHarness<T>(Mmio, budget: 1 << 14);
+        var slot = h.AddSlot(0, 0, 8 * MiB, KvmMemFlags.LogDirtyPages);
+        var slotLock = new object();
+        var vcpus = new ConcurrentBag<Vcpu>();
+        using var local = new ThreadLocal<Vcpu>(() => Track(vcpus, new Vcpu(h.Mmu)));
+
+        // Every 25th iteration zaps while the other threads keep faulting.
+        Parallel.For(0, 8000, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            if (i % 25 == 0)
+            {
+                lock (slotLock)
+                {
+                    switch (i / 25 % 4)
+                    {
+                        case 0:
+                            h.Mmu.ZapLeafs(0, (ulong)(i % 2048), (ulong)(i % 2048) + 64);
+                            break;
+                        case 1:
+                            slot = h.SetFlags(slot, KvmMemFlags.None);
+                            h.Mmu.ZapCollapsibleSptes(slot);
+                            break;
+                        case 2:
+                            slot = h.SetFlags(slot, KvmMemFlags.LogDirtyPages);
+                            h.Mmu.WrprotSlot(slot, PgLevel.Pg4K);
+                            break;
+                        default:
+                            h.Mmu.AgeGfnRange(0, 0, 2048);
+                            break;
+                    }
+                }
+
+                return;
+            }
+
+            var gpa = (ulong)((i * 7919) % 2048) << 12;
+            local.Value!.Fault(gpa, i % 3 == 0 ? PageFaultErrorCode.Write : PageFaultErrorCode.User);
+        });
+        h.Mmu.Rcu.Barrier();
+        Assert.True(h.Mmu.Stats[MmuStat.TablesFreed] > 0);
+        Assert.True(h.Mmu.Stats[MmuStat.SptesZapped] > 0);
+        h.Mmu.CheckInvariants([h.Cache, .. vcpus.Select(static v => v.Cache)]).ThrowIfViolated();
+    }
+
+    [Fact]
+    public void FaultsRaceWithFastZapsThatReplaceRoots()
+    {
+        var h = new MmuHarness<T>(Mmio, budget: 1 << 14);
+        h.AddSlot(0, 0x1000, 4 * MiB);
+        var vcpus = new ConcurrentBag<Vcpu>();
+        using var local = new ThreadLocal<Vcpu>(() => Track(vcpus, new Vcpu(h.Mmu)));
+        Parallel.For(0, 3000, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            if (i % 100 == 0)
+            {
+                h.Mmu.ZapAllFast();
+            }
+            else
+            {
+                local.Value!.Fault((ulong)(1 + (i % 1000)) << 12);
+            }
+        });
+        h.Mmu.Rcu.Barrier();
+        Assert.True(h.Mmu.Stats[MmuStat.RootsAllocated] > 1);
+        h.Mmu.CheckInvariants([h.Cache, .. vcpus.Select(static v => v.Cache)]).ThrowIfViolated();
+    }
+
+    private static Vcpu Track(ConcurrentBag<Vcpu> all, Vcpu vcpu)
+    {
+        all.Add(vcpu);
+        return vcpu;
+    }
+
+    /// <summary>One thread's view of the MMU: its cache and its root, reloaded when invalidated.</summary>
+    private sealed class Vcpu(TdpMmu<T> mmu)
+    {
+        private KvmMmuPage<T>? _root;
+
+        public MemoryCache<T> Cache { get; } = new(mmu.Host);
+
+        public long Retries { get; private set; }
+
+        public void Fault(ulong gpa, PageFaultErrorCode error = PageFaultErrorCode.User)
+        {
+            while (true)
+            {
+                if (_root is null || TdpMmu<T>.IsObsoleteRoot(_root))
+                {
+                    if (_root is not null)
+                    {
+                        mmu.PutRoot(_root);
+                    }
+
+                    _root = mmu.GetRoot(0, Cache);
+                }
+
+                if (mmu.PageFault(_root, gpa, error, Cache) != PageFaultResult.Retry)
+                {
+                    return;
+                }
+
+                Retries++;
+            }
+        }
+    }
+}
+
+/// <summary>Concurrency over EPT.</summary>
+public sealed class EptConcurrencyTests : ConcurrencyTests<EptSpte>
+{
+    protected override MmioSpteMask Mmio => MmioSpteMask.Vmx;
+}
+
+/// <summary>Concurrency over NPT.</summary>
+public sealed class NptConcurrencyTests : ConcurrencyTests<NptSpte>
+{
+    protected override MmioSpteMask Mmio => MmioSpteMask.Npt(46);
+}

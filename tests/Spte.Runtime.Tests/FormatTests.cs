@@ -1,0 +1,126 @@
+using Spte.Runtime.Formats;
+using Spte.Runtime.Mmu;
+using Xunit;
+
+namespace Spte.Runtime.Tests;
+
+/// <summary>The declared formats carry KVM's constants, and spte.c's constructors build KVM's exact values.</summary>
+public class FormatTests
+{
+    [Fact]
+    public void EptConstantsAreKvms()
+    {
+        Assert.Equal(0x8000000000000000UL, EptSpte.NonPresentValue);
+        Assert.Equal(0x80000000000005A0UL, EptSpte.FrozenValue);
+        Assert.Equal(0x800UL, EptSpte.PresentMask);
+        Assert.Equal(0x0030000000000000UL, EptSpte.SpteTdpAdMask);
+        Assert.Equal(0x0140000000000000UL, EptSpte.ShadowAccTrackSavedMask);
+        Assert.Equal(0x0200000000000000UL, EptSpte.EptSpteHostWritableMask);
+        Assert.Equal(0x0400000000000000UL, EptSpte.EptSpteMmuWritableMask);
+        Assert.Equal(0x7F8UL, EptSpte.MmioSpteGenLowMask);
+        Assert.Equal(0x7FF0000000000000UL, EptSpte.MmioSpteGenHighMask);
+        Assert.Equal(0x800FFFFFFFFFF007UL, EptSpte.SpteMmioAllowedMask);
+        Assert.Equal(0xF8UL, EptSpte.NonLeaf.ReservedMask);
+        Assert.False(EptSpte.NonPresent.IsPresent);
+        Assert.False(EptSpte.Frozen.IsPresent);
+    }
+
+    [Fact]
+    public void NptConstantsAreKvms()
+    {
+        Assert.Equal(0UL, NptSpte.NonPresentValue);
+        Assert.Equal(0x5A0UL, NptSpte.FrozenValue);
+        Assert.Equal(0x200UL, NptSpte.DefaultSpteHostWritableMask);
+        Assert.Equal(0x400UL, NptSpte.DefaultSpteMmuWritableMask);
+        Assert.Equal(0x80UL, NptSpte.NonLeaf.ReservedMask);
+        Assert.False(NptSpte.Frozen.PagePresent);
+    }
+
+    [Fact]
+    public void MmioGenerationIsSplitOverBits3To10And52To62()
+    {
+        Assert.Equal(0x7FF00000000007F8UL, EptSpte.NonPresent.AsMmio.WithGeneration(0x7FFFF).Raw & EptSpte.Mmio.GenerationMask);
+        Assert.Equal(0x0010000000000000UL | (0xFFUL << 3), EptSpte.Mmio.FromRaw(EptSpte.NonPresentValue).WithGeneration(0x1FF).Raw & ~EptSpte.SuppressVeMask);
+        Assert.Equal(0x1FFu, NptSpte.Mmio.FromRaw(0x0010000000000000UL | (0xFFUL << 3)).Generation);
+    }
+
+    [Theory]
+    [InlineData(1, true, 0x8600000001234B37UL)]
+    [InlineData(2, true, 0x8600000001234BB7UL)]
+    [InlineData(3, true, 0x8600000001234BB7UL)]
+    [InlineData(1, false, 0x8000000001234935UL)]
+    public void EptMakeSpte(int level, bool hostWritable, ulong expected) =>
+        Assert.Equal(expected, TdpSpte<EptSpte>.MakeSpte(level, 0x1234, SpteAccess.All, hostWritable).Raw);
+
+    [Theory]
+    [InlineData(1, true, 0x0000000001234E67UL)]
+    [InlineData(2, true, 0x0000000001234EE7UL)]
+    [InlineData(1, false, 0x0000000001234825UL)]
+    public void NptMakeSpte(int level, bool hostWritable, ulong expected) =>
+        Assert.Equal(expected, TdpSpte<NptSpte>.MakeSpte(level, 0x1234, SpteAccess.All, hostWritable).Raw);
+
+    [Fact]
+    public void NptLeafWithoutExecGetsNx() =>
+        Assert.Equal(0x8000000001234E67UL, TdpSpte<NptSpte>.MakeSpte(1, 0x1234, SpteAccess.Write | SpteAccess.User, hostWritable: true).Raw);
+
+    [Fact]
+    public void MakeNonLeafSpte()
+    {
+        Assert.Equal(0x8000000000200907UL, TdpSpte<EptSpte>.MakeNonLeafSpte(0x200).Raw);
+        Assert.Equal(0x0000000000200827UL, TdpSpte<NptSpte>.MakeNonLeafSpte(0x200).Raw);
+    }
+
+    [Fact]
+    public void MakeMmioSpte()
+    {
+        Assert.Equal(0x00000000FEB0000EUL, TdpSpte<EptSpte>.MakeMmioSpte(MmioSpteMask.Vmx, 0xFEB00, 1, SpteAccess.All).Raw);
+        Assert.Equal(0x00100000FEB007FEUL, TdpSpte<EptSpte>.MakeMmioSpte(MmioSpteMask.Vmx, 0xFEB00, 0x1FF, SpteAccess.All).Raw);
+        Assert.Equal(0x00000000FEB00008UL, TdpSpte<EptSpte>.MakeMmioSpte(MmioSpteMask.Tdx, 0xFEB00, 1, SpteAccess.All).Raw);
+        Assert.Equal(0x000FC000FEB0000FUL, TdpSpte<NptSpte>.MakeMmioSpte(MmioSpteMask.Npt(46), 0xFEB00, 1, SpteAccess.All).Raw);
+        Assert.Equal(0xFEB00UL, TdpSpte<NptSpte>.GetMmioSpteGfn(MmioSpteMask.Npt(46), NptSpte.FromRaw(0x000FC000FEB0000FUL)));
+    }
+
+    [Fact]
+    public void TdxMmioPatternMatchesRawZeroButNotTheNonPresentOrFrozenValue()
+    {
+        // The hazard the non-present value exists for: to a TD, 0 looks like an MMIO SPTE.
+        Assert.True(MmioSpteMask.Tdx.IsMmioSpte(0));
+        Assert.False(MmioSpteMask.Tdx.IsMmioSpte(EptSpte.NonPresentValue));
+        Assert.False(MmioSpteMask.Tdx.IsMmioSpte(EptSpte.FrozenValue));
+        Assert.False(MmioSpteMask.Vmx.IsMmioSpte(0));
+        Assert.False(MmioSpteMask.Npt(46).IsMmioSpte(NptSpte.FrozenValue));
+    }
+
+    [Fact]
+    public void MmioMaskSetupDisablesCachingLikeKvm()
+    {
+        Assert.True(MmioSpteMask.Vmx.CachingEnabled);
+        Assert.True(MmioSpteMask.Npt(46).CachingEnabled);
+        Assert.False(MmioSpteMask.Npt(52).CachingEnabled);
+        Assert.False(MmioSpteMask.Create<EptSpte>(EptSpte.SuppressVeMask, EptSpte.VmxEptRwxMask | EptSpte.SuppressVeMask, 0, EptSpte.SpteMmioAllowedMask).CachingEnabled);
+        Assert.False(MmioSpteMask.Create<EptSpte>(0x6, 0x6 | (1UL << 5), 0, EptSpte.SpteMmioAllowedMask).CachingEnabled);
+        Assert.False(MmioSpteMask.Create<EptSpte>(0x16, 0x7, 0, EptSpte.SpteMmioAllowedMask).CachingEnabled);
+    }
+
+    [Fact]
+    public void ChangedPteNotifierMakesAReadOnlyUnaccessedLeaf() =>
+        Assert.Equal(0x8000000005678A35UL, TdpSpte<EptSpte>.ChangedPteNotifierMakeSpte(EptSpte.FromRaw(0x8600000001234B37UL), 0x5678).Raw);
+
+    [Fact]
+    public void WritableInvariants()
+    {
+        Assert.Null(TdpSpte<EptSpte>.CheckSpteWritableInvariants(EptSpte.FromRaw(0x8600000001234B37UL)));
+        Assert.NotNull(TdpSpte<EptSpte>.CheckSpteWritableInvariants(EptSpte.FromRaw(0x8200000001234B37UL)));
+        Assert.NotNull(TdpSpte<EptSpte>.CheckSpteWritableInvariants(EptSpte.FromRaw(0x8400000001234B35UL)));
+    }
+
+    [Fact]
+    public void DescribeUsesTheViewThatFits()
+    {
+        Assert.StartsWith("EptSpte.Leaf 0x", EptSpte.FromRaw(0x8600000001234B37UL).Describe(1, isMmio: false));
+        Assert.StartsWith("EptSpte.LargeLeaf 0x", EptSpte.FromRaw(0x8600000001234BB7UL).Describe(2, isMmio: false));
+        Assert.StartsWith("EptSpte.NonLeaf 0x", EptSpte.FromRaw(0x8000000000200907UL).Describe(2, isMmio: false));
+        Assert.Contains("Generation = 0x1", EptSpte.FromRaw(0xFEB00008UL).Describe(1, isMmio: true));
+        Assert.Equal("EptSpte.NonPresent (0x8000000000000000)", EptSpte.NonPresent.Describe(4, isMmio: false));
+    }
+}

@@ -1,0 +1,107 @@
+using System;
+using System.Linq;
+using Spte.Runtime.Formats;
+using Spte.Runtime.Memory;
+using Spte.Runtime.Mmu;
+using Xunit;
+
+namespace Spte.Runtime.Tests;
+
+/// <summary>Topup fills every page with the format's non-present value, partial topups included; running out is a clear error that changes nothing.</summary>
+public class MemoryCacheTests
+{
+    [Fact]
+    public void TopupFillsEveryEptPageWithTheNonPresentValue()
+    {
+        var host = new HostMemory(100);
+        var cache = new MemoryCache<EptSpte>(host);
+        cache.Topup(5);
+        Assert.Equal(MemoryCache<EptSpte>.DefaultCapacity, cache.Count);
+        Assert.All(cache.Pages, p => Assert.All(p.Spt, e => Assert.Equal(0x8000000000000000UL, e.Raw)));
+        Assert.All(cache.Pages, p => Assert.Equal(512, p.Spt.Length));
+        Assert.Equal(40, host.PageTablePagesInUse);
+    }
+
+    [Fact]
+    public void TopupFillsNptPagesWithZero()
+    {
+        var cache = new MemoryCache<NptSpte>(new HostMemory(100));
+        cache.Topup(1);
+        Assert.All(cache.Pages, p => Assert.All(p.Spt, e => Assert.Equal(0UL, e.Raw)));
+    }
+
+    [Fact]
+    public void PartialTopupSucceedsAboveTheMinimumAndInitialisesWhatItGot()
+    {
+        var host = new HostMemory(7);
+        var cache = new MemoryCache<EptSpte>(host);
+        cache.Topup(5);
+        Assert.Equal(7, cache.Count);
+        Assert.All(cache.Pages, p => Assert.All(p.Spt, e => Assert.Equal(EptSpte.NonPresent, e)));
+    }
+
+    [Fact]
+    public void TopupBelowTheMinimumThrowsAndKeepsItsInitialisedPages()
+    {
+        var host = new HostMemory(3);
+        var cache = new MemoryCache<EptSpte>(host);
+        var error = Assert.Throws<HostMemoryExhaustedException>(() => cache.Topup(5));
+        Assert.Equal(3, error.Budget);
+        Assert.Equal(5, error.Needed);
+        Assert.Equal(3, error.Available);
+        Assert.Contains("exhausted", error.Message, StringComparison.Ordinal);
+        Assert.Equal(3, cache.Count);
+        Assert.All(cache.Pages, p => Assert.All(p.Spt, e => Assert.Equal(EptSpte.NonPresent, e)));
+    }
+
+    [Fact]
+    public void ReusedFramesAreRefilled()
+    {
+        var host = new HostMemory(1);
+        var cache = new MemoryCache<EptSpte>(host, capacity: 1);
+        cache.Topup(1);
+        var page = cache.Alloc();
+        page.Spt[7] = EptSpte.Frozen;
+        host.FreePageTable(page.Pfn);
+        cache.Topup(1);
+        var again = cache.Alloc();
+        Assert.Equal(page.Pfn, again.Pfn);
+        Assert.All(again.Spt, e => Assert.Equal(EptSpte.NonPresent, e));
+    }
+
+    [Fact]
+    public void AllocFromAnEmptyCacheIsAProgrammingError()
+    {
+        var cache = new MemoryCache<EptSpte>(new HostMemory(4));
+        Assert.Throws<InvalidOperationException>(() => cache.Alloc());
+    }
+
+    [Fact]
+    public void FreeAllReturnsThePages()
+    {
+        var host = new HostMemory(50);
+        var cache = new MemoryCache<NptSpte>(host);
+        cache.Topup(2);
+        cache.FreeAll();
+        Assert.Equal(0, cache.Count);
+        Assert.Equal(0, host.PageTablePagesInUse);
+        Assert.Throws<InvalidOperationException>(() => host.FreePageTable(HostMemory.PageTableBasePfn));
+    }
+
+    [Fact]
+    public void AFaultThatCannotTopUpChangesNoEntry()
+    {
+        // Budget: 40 pages go into the cache with the root, one more than the root needs is left.
+        var h = new MmuHarness<EptSpte>(MmioSpteMask.Vmx, budget: 44);
+        h.AddSlot(0, 0, 1 << 20);
+        var before = h.Root.Spt.ToArray();
+        var other = new MemoryCache<EptSpte>(h.Host);
+        Assert.Throws<HostMemoryExhaustedException>(() => h.Mmu.PageFault(h.Root, 0x1000, PageFaultErrorCode.User, other));
+        Assert.Equal(before, h.Root.Spt);
+        Assert.Equal(0, h.Mmu.Stats[MmuStat.PfFixed]);
+        Assert.True(h.Mmu.CheckInvariants([h.Cache, other]).Ok);
+        Assert.Equal(4, other.Count);
+        Assert.Equal(PageFaultResult.Fixed, h.Fault(0x1000));
+        h.Mmu.CheckInvariants([h.Cache, other]).ThrowIfViolated();
+    }
+}
