@@ -87,7 +87,7 @@ internal static class FormatEmitter
             w.Line($"/// <summary>The raw value of a non-present entry: what fresh tables hold and zaps write.</summary>");
             w.Line($"public const ulong NonPresentValue = {BitText.Literal(format.NonPresentValue)};");
             w.Line();
-            w.Line($"/// <summary>The present bits (bit {BitText.Describe(format.PresentMask)}): an entry is present when any is set.</summary>");
+            w.Line($"/// <summary>The present bits ({BitText.Bits(format.PresentMask)}): an entry is present when any is set.</summary>");
             w.Line($"public const ulong PresentMask = {BitText.Literal(format.PresentMask)};");
             w.Line();
             w.Line($"/// <summary>The bits reserved (must be zero) in every view: {BitText.Describe(format.ReservedMask)}.</summary>");
@@ -102,7 +102,7 @@ internal static class FormatEmitter
             foreach (var mask in format.Masks)
             {
                 w.Line();
-                w.Line($"/// <summary>The named mask {mask.Name}: bit {BitText.Describe(mask.Value)}.</summary>");
+                w.Line($"/// <summary>The named mask {mask.Name}: {BitText.Bits(mask.Value)}.</summary>");
                 w.Line($"public const ulong {mask.Name}Mask = {BitText.Literal(mask.Value)};");
             }
 
@@ -269,7 +269,7 @@ internal static class FormatEmitter
         w.Line();
         if (!field.IsUserDeclared)
         {
-            w.Line($"/// <summary>The field {field.Name}: bit {BitText.Describe(field.Mask)}.</summary>");
+            w.Line($"/// <summary>The field {field.Name}: {BitText.Bits(field.Mask)}.</summary>");
         }
 
         using (w.Block(field.IsUserDeclared ? $"{field.Modifiers} {field.TypeName} {field.Name}" : $"public {field.TypeName} {field.Name}"))

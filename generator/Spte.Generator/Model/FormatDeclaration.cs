@@ -15,7 +15,10 @@ internal enum FieldKind
     Unsupported,
 }
 
-/// <summary>A property carrying <c>[Bit]</c>/<c>[Bits]</c>.</summary>
+/// <summary>
+/// A property carrying <c>[Bit]</c>/<c>[Bits]</c>. <c>Stubbable</c>: it is a partial get-only
+/// property without a body, so the stub of an invalid format can give it one.
+/// </summary>
 internal sealed record FieldDeclaration(
     string Name,
     string Modifiers,
@@ -26,6 +29,7 @@ internal sealed record FieldDeclaration(
     EquatableArray<BitRun> Runs,
     LocationInfo? PresentLocation,
     string? DeclarationError,
+    bool Stubbable,
     LocationInfo? NameLocation,
     LocationInfo? TypeLocation);
 

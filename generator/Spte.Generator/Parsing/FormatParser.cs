@@ -182,6 +182,8 @@ internal static class FormatParser
                 runs.ToEquatableArray(),
                 presentLocation,
                 PropertyError(property, syntax, runs.Count, presentLocation is not null && isView),
+                syntax is not null && syntax.Modifiers.Any(SyntaxKind.PartialKeyword)
+                    && property.SetMethod is null && property.PartialImplementationPart is null,
                 LocationInfo.From(syntax?.Identifier.GetLocation()),
                 LocationInfo.From(syntax?.Type)));
         }

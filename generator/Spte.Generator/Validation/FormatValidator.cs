@@ -92,13 +92,27 @@ internal static class FormatValidator
             format.NonPresentValue,
             presentMask,
             reservedMask,
-            common.Select(static f => f.Spec).ToEquatableArray(),
+            context.Structural ? StubFields(format.Fields) : common.Select(static f => f.Spec).ToEquatableArray(),
             specials.ToEquatableArray(),
             format.Masks.Select(static m => new NamedValueSpec(m.Name, m.Value)).ToEquatableArray(),
-            views.Select(static v => new ViewSpec(v.Declaration.Name, v.Reserved, v.Fields.Select(static f => f.Spec).ToEquatableArray())).ToEquatableArray(),
+            views.Select(v => new ViewSpec(
+                v.Declaration.Name,
+                v.Reserved,
+                context.Structural ? StubFields(v.Declaration.Fields) : v.Fields.Select(static f => f.Spec).ToEquatableArray())).ToEquatableArray(),
             asserts.ToEquatableArray());
         return new FormatResult(spec, context.Diagnostics.ToEquatableArray());
     }
+
+    /// <summary>
+    /// What a stub implements: every partial property the user declared, including those that
+    /// failed their own checks, since each one left out is a CS9248 "must have an
+    /// implementation part" error on top of the SPTE one.
+    /// </summary>
+    private static EquatableArray<FieldSpec> StubFields(EquatableArray<FieldDeclaration> fields) =>
+        fields
+            .Where(static f => f.Stubbable)
+            .Select(static f => new FieldSpec(f.Name, f.Modifiers, f.TypeName, f.Kind, f.TypeBits, f.SignedUnderlying, true, 0, 0, EquatableArray<RunSpec>.Empty))
+            .ToEquatableArray();
 
     private static List<NamedValueSpec> CheckSpecials(Context context, FormatDeclaration format, ulong presentMask, List<ConstAssertSpec> asserts)
     {
@@ -462,9 +476,12 @@ internal static class FormatValidator
             {
                 if (_owners.TryGetValue(name, out var existing))
                 {
+                    // One report per declaration: a name declared twice clashes in every member
+                    // derived from it, and repeating that at one location is noise.
                     var what = names[0] == name ? owner : owner + " (its member '" + name + "')";
                     _context.Report(RuleIdentifiers.NameClash, location, what, existing);
                     _context.Structural = true;
+                    return;
                 }
                 else
                 {
