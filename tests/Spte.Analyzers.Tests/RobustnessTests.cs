@@ -40,6 +40,8 @@ public sealed class RobustnessTests
         "class C { unsafe void M() { var p = p + 1; ulong* q = q; q[0] = 0; var (a, b) = (0, 1, 2); (a, b) = default; } }",
         "class C { void M<T>(T[] t) where T : ISpte<T> { t[0] = default; t[0] = T.FromRaw(); if (t[0].Raw == T.NonPresentValue) { } } }",
         "class C { void M<T>(T[] t) where T : struct, ISpte<Missing> { t[0] = default; var x = new T[4]; } }",
+        "class C { void M<A, B>(A[] t) where A : struct, B where B : A, ISpte<A> { t[0] = default; var x = new A[4]; } }",
+        "interface I<T> : I<T>, ISpte<T> where T : struct, I<T> { } class C { void M<T>(T[] t) where T : struct, I<T> { t[0] = default; } }",
         "class C { void M() { foreach (ref ulong e in ) { e = 0; } fixed (ulong* p = ) { p[0] = 0; } } }",
         "class C { [SpteSlot(typeof(EptSpte))] ulong[] T; void M() { ref ulong e = ref T[0]; e = ref e; e = 0; T = T; } }",
         "class C { void M(EptSpte e) { var f = () => default(EptSpte); var g = (EptSpte x = default) => x; e = e switch { }; } }",

@@ -107,6 +107,18 @@ public class FormatTests
         Assert.Equal(0x8000000005678A35UL, TdpSpte<EptSpte>.ChangedPteNotifierMakeSpte(EptSpte.FromRaw(0x8600000001234B37UL), 0x5678).Raw);
 
     [Fact]
+    public void OnlyTheNonPresentValueIsAnEmptySlot()
+    {
+        Assert.True(TdpSpte<EptSpte>.IsShadowNonPresentValue(EptSpte.NonPresent));
+        Assert.False(TdpSpte<EptSpte>.IsShadowNonPresentValue(EptSpte.FromRaw(0)));
+        Assert.False(TdpSpte<EptSpte>.IsShadowNonPresentValue(EptSpte.Frozen));
+        Assert.False(TdpSpte<EptSpte>.IsShadowNonPresentValue(TdpSpte<EptSpte>.MakeMmioSpte(MmioSpteMask.Tdx, 0xFEB00, 1, SpteAccess.All)));
+        Assert.False(TdpSpte<EptSpte>.IsShadowNonPresentValue(TdpSpte<EptSpte>.MakeNonLeafSpte(0x200)));
+        Assert.True(TdpSpte<NptSpte>.IsShadowNonPresentValue(NptSpte.NonPresent));
+        Assert.False(TdpSpte<NptSpte>.IsShadowNonPresentValue(NptSpte.Frozen));
+    }
+
+    [Fact]
     public void WritableInvariants()
     {
         Assert.Null(TdpSpte<EptSpte>.CheckSpteWritableInvariants(EptSpte.FromRaw(0x8600000001234B37UL)));

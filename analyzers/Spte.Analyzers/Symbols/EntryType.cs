@@ -5,7 +5,8 @@ namespace Spte.Analyzers.Symbols;
 
 /// <summary>
 /// A type whose values are entries of a format: the format itself, one of its <c>[SpteView]</c>
-/// views (same 64 bits, read another way), or an <c>ISpte&lt;T&gt;</c> type parameter.
+/// views (same 64 bits, read another way), or a type parameter <c>T</c> whose constraints include
+/// <c>ISpte&lt;T&gt;</c> (see <see cref="SpteModel"/>).
 /// </summary>
 internal sealed class EntryType
 {

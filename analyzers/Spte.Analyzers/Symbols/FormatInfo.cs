@@ -6,8 +6,9 @@ namespace Spte.Analyzers.Symbols;
 
 /// <summary>
 /// One entry format as the rules see it: a type marked <c>[SpteFormat]</c>, or a type parameter
-/// constrained to <c>ISpte&lt;T&gt;</c> (an unknown format, so its non-present value is unknown
-/// and treated as non-zero: generic MMU code must work for KVM's bit-63 formats).
+/// <c>T</c> whose constraints include <c>ISpte&lt;T&gt;</c>, directly, through a derived interface
+/// or through another type parameter (an unknown format, so its non-present value is unknown and
+/// treated as non-zero: generic MMU code must work for KVM's bit-63 formats).
 /// </summary>
 internal sealed class FormatInfo
 {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 
@@ -79,11 +80,49 @@ internal sealed class SpteModel
         }
     }
 
-    private bool IsSelfConstrainedSpte(ITypeParameterSymbol parameter) =>
-        parameter.ConstraintTypes.Any(c =>
-            c is INamedTypeSymbol { TypeArguments.Length: 1 } constraint
-            && SpteSymbols.Is(constraint.OriginalDefinition, Symbols.Spte)
-            && SymbolEqualityComparer.Default.Equals(constraint.TypeArguments[0], parameter));
+    /// <summary>
+    /// Whether <c>ISpte&lt;P&gt;</c> (P being <paramref name="parameter"/> itself) is among P's
+    /// constraints: directly (<c>where P : ISpte&lt;P&gt;</c>), through an interface that derives
+    /// from it (<c>where P : ITdpSpte&lt;P&gt;</c> with <c>ITdpSpte&lt;T&gt; : ISpte&lt;T&gt;</c>),
+    /// or through another type parameter's constraints (<c>where P : TFormat</c>,
+    /// <c>where TFormat : ISpte&lt;P&gt;</c>) — what the compiler calls P's effective interface set.
+    /// </summary>
+    private bool IsSelfConstrainedSpte(ITypeParameterSymbol parameter)
+    {
+        var visited = new HashSet<ITypeParameterSymbol>(SymbolEqualityComparer.Default);
+        var pending = new Stack<ITypeParameterSymbol>();
+        pending.Push(parameter);
+        while (pending.Count > 0)
+        {
+            // Constraint cycles are compile errors (CS0454), but half-typed code has them: visit each once.
+            var current = pending.Pop();
+            if (!visited.Add(current))
+            {
+                continue;
+            }
+
+            foreach (var constraint in current.ConstraintTypes)
+            {
+                if (constraint is ITypeParameterSymbol other)
+                {
+                    pending.Push(other);
+                }
+                else if (constraint is INamedTypeSymbol named
+                    && (IsSpteOf(named, parameter) || named.AllInterfaces.Any(i => IsSpteOf(i, parameter))))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="type"/> is <c>ISpte&lt;<paramref name="self"/>&gt;</c>.</summary>
+    private bool IsSpteOf(INamedTypeSymbol type, ITypeParameterSymbol self) =>
+        type.TypeArguments.Length == 1
+        && SpteSymbols.Is(type.OriginalDefinition, Symbols.Spte)
+        && SymbolEqualityComparer.Default.Equals(type.TypeArguments[0], self);
 
     private FormatInfo? ClassifySlot(ISymbol symbol)
     {

@@ -40,7 +40,7 @@ internal sealed class SpteSymbols
 
     public INamedTypeSymbol? SpecialValueAttribute { get; }
 
-    /// <summary><c>Spte.ISpte&lt;T&gt;</c>: a type parameter constrained to it is an entry of an unknown format.</summary>
+    /// <summary><c>Spte.ISpte&lt;T&gt;</c>: a type parameter <c>T</c> constrained to it (directly or not) is an entry of an unknown format.</summary>
     public INamedTypeSymbol? Spte { get; }
 
     public IMethodSymbol? SpteFromRaw { get; }

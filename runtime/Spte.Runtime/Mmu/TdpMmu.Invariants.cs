@@ -110,7 +110,7 @@ public sealed partial class TdpMmu<T>
 
     private void CheckNonPresent(Check check, T spte, int asId, ulong gfn, int level, string where)
     {
-        if (spte.Raw == T.NonPresentValue)
+        if (TdpSpte<T>.IsShadowNonPresentValue(spte))
         {
             return;
         }
@@ -204,7 +204,7 @@ public sealed partial class TdpMmu<T>
 
                 foreach (var spte in page.Spt)
                 {
-                    if (spte.Raw != T.NonPresentValue)
+                    if (!TdpSpte<T>.IsShadowNonPresentValue(spte))
                     {
                         check.Fail($"cached page 0x{page.Pfn:X} holds {spte}, not only the non-present value.");
                         break;

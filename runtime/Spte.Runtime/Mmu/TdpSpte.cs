@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Spte.Runtime.Formats;
 using Spte.Runtime.Memory;
 
@@ -14,6 +15,15 @@ public static class TdpSpte<T>
 {
     /// <summary><c>is_shadow_present_pte</c>: the MMU-present bit is set.</summary>
     public static bool IsShadowPresentPte(T spte) => spte.IsPresent;
+
+    /// <summary>
+    /// Whether <paramref name="spte"/> is exactly the non-present value, KVM's
+    /// <c>spte == SHADOW_NONPRESENT_VALUE</c>: an empty slot. This is not a presence test: MMIO and
+    /// frozen SPTEs are non-present too, yet not empty. Ask <see cref="IsShadowPresentPte"/> whether
+    /// an entry maps something.
+    /// </summary>
+    [SuppressMessage("Correctness", "SPTE1003", Justification = "The one exact test for an empty slot (KVM's spte == SHADOW_NONPRESENT_VALUE), which the invariant checks need to tell a zapped entry from MMIO, frozen or corrupt non-present ones; presence is tested with IsShadowPresentPte.")]
+    public static bool IsShadowNonPresentValue(T spte) => spte.Raw == T.NonPresentValue;
 
     /// <summary><c>is_large_pte</c>: the page-size bit is set.</summary>
     public static bool IsLargePte(T spte) => (spte.Raw & T.PtPageSizeMask) != 0;
