@@ -1,0 +1,4 @@
+using System;
+using Spte.Cli;
+
+return SpteApp.Run(args, Console.Out, Console.Error);
