@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Spte.Analyzers.CodeFixes;
 using Spte.Analyzers.Tests.Infrastructure;
+using Spte.Tests;
 using Xunit;
 
 namespace Spte.Analyzers.Tests;

@@ -2,6 +2,7 @@ using System.IO;
 using System.Linq;
 using Spte.Cli.Model;
 using Spte.Cli.Tests.Infrastructure;
+using Spte.Tests;
 using Xunit;
 
 namespace Spte.Cli.Tests;

@@ -2,6 +2,7 @@ using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
 using Spte.Generator.Tests.Infrastructure;
+using Spte.Tests;
 using Xunit;
 
 namespace Spte.Generator.Tests;
@@ -12,7 +13,7 @@ public sealed class DocsExampleTests
     [Fact]
     public void Formats_doc_examples_generate_and_compile_cleanly()
     {
-        var doc = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "formats.md"));
+        var doc = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "docs", "formats.md"));
         var blocks = Regex.Matches(doc, "```csharp\n(// compiles\n.*?)```", RegexOptions.Singleline)
             .Select(static m => m.Groups[1].Value)
             .ToList();

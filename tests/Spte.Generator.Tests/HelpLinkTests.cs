@@ -4,6 +4,7 @@ using System.Linq;
 using System.Reflection;
 using Microsoft.CodeAnalysis;
 using Spte.Generator.Tests.Infrastructure;
+using Spte.Tests;
 using Xunit;
 
 namespace Spte.Generator.Tests;
@@ -40,7 +41,7 @@ public sealed class HelpLinkTests
     [MemberData(nameof(RuleIds))]
     public void Page_exists_in_the_repository_and_names_its_rule(string id)
     {
-        var page = Path.Combine(RepoPaths.Root, "docs", "diagnostics", id + ".md");
+        var page = Path.Combine(RepositoryRoot.Path, "docs", "diagnostics", id + ".md");
 
         Assert.True(File.Exists(page), $"{id} links to {page}, which does not exist");
         Assert.Contains(id, File.ReadAllText(page), System.StringComparison.Ordinal);
@@ -51,8 +52,8 @@ public sealed class HelpLinkTests
     public void Rule_is_a_non_configurable_error_in_the_release_table(string id)
     {
         var descriptor = Descriptor(id);
-        var releases = File.ReadAllText(Path.Combine(RepoPaths.Root, "generator", "Spte.Generator", "AnalyzerReleases.Unshipped.md"))
-            + File.ReadAllText(Path.Combine(RepoPaths.Root, "generator", "Spte.Generator", "AnalyzerReleases.Shipped.md"));
+        var releases = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "generator", "Spte.Generator", "AnalyzerReleases.Unshipped.md"))
+            + File.ReadAllText(Path.Combine(RepositoryRoot.Path, "generator", "Spte.Generator", "AnalyzerReleases.Shipped.md"));
 
         Assert.Equal(DiagnosticSeverity.Error, descriptor.DefaultSeverity);
         Assert.Contains(WellKnownDiagnosticTags.NotConfigurable, descriptor.CustomTags);

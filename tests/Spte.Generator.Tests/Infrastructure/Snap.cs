@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Text.RegularExpressions;
+using Spte.Tests;
 using Xunit;
 using Xunit.Sdk;
 
@@ -20,7 +21,7 @@ internal static partial class Snap
     /// Found from the repository root, not [CallerFilePath]: a CI build (ContinuousIntegrationBuild)
     /// maps source paths to /_/, which would point every snapshot at a folder that does not exist.
     /// </summary>
-    public static string Folder { get; } = Path.Combine(RepoPaths.Root, "tests", "Spte.Generator.Tests", "Snapshots");
+    public static string Folder { get; } = Path.Combine(RepositoryRoot.Path, "tests", "Spte.Generator.Tests", "Snapshots");
 
     public static void Match(string actual, string name) => Match(actual, name, Folder, AcceptRequested());
 

@@ -1,9 +1,12 @@
 using System;
 using System.IO;
 
-namespace Spte.Cli.Tests.Infrastructure;
+namespace Spte.Tests;
 
-/// <summary>The checkout the tests run from: the nearest directory above the test assembly with Toolkit.sln.</summary>
+/// <summary>
+/// The repository checkout the tests run from: the nearest directory above the test assembly with
+/// Toolkit.sln. Linked into each test project that reads repository files (docs, snapshots, SVGs).
+/// </summary>
 internal static class RepositoryRoot
 {
     public static string Path { get; } = Find();
