@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Spte.Diagnostics;
 
 namespace Spte.Analyzers.Diagnostics;
 
@@ -34,9 +35,8 @@ internal static class DiagnosticDescriptors
     public static ImmutableArray<DiagnosticDescriptor> All { get; } =
         ImmutableArray.Create(RawZeroEntry, ZeroFilledTable, PresenceByComparison);
 
-    /// <summary>Where each rule's page lives; one function so a test can check every link.</summary>
-    public static string HelpLink(string id) =>
-        "https://github.com/spte-toolkit/spte-toolkit/blob/main/docs/diagnostics/" + id + ".md";
+    /// <summary>Where each rule's page lives (see <see cref="HelpLinks"/>).</summary>
+    public static string HelpLink(string id) => HelpLinks.For(id);
 
     private static DiagnosticDescriptor Create(string id, string title, string message, string description) =>
         new(

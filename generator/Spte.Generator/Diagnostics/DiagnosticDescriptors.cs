@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
+using Spte.Diagnostics;
 
 namespace Spte.Generator.Diagnostics;
 
@@ -89,9 +90,8 @@ internal static class DiagnosticDescriptors
 
     public static DiagnosticDescriptor Get(string id) => ById[id];
 
-    /// <summary>Where each rule's page lives; one function so a test can check every link.</summary>
-    public static string HelpLink(string id) =>
-        "https://github.com/spte-toolkit/spte-toolkit/blob/main/docs/diagnostics/" + id + ".md";
+    /// <summary>Where each rule's page lives (see <see cref="HelpLinks"/>).</summary>
+    public static string HelpLink(string id) => HelpLinks.For(id);
 
     private static DiagnosticDescriptor Create(string id, string title, string message) =>
         new(
