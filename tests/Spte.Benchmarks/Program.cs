@@ -1,0 +1,22 @@
+using System;
+using BenchmarkDotNet.Running;
+using Spte.Benchmarks;
+
+// `emit-project DIR N` writes a buildable project with N formats (scripts/generator-scale.sh
+// measures the generator in a real build with it); `step-times N [RUNS]` prints where a generator
+// run over N formats spends its time; anything else goes to BenchmarkDotNet.
+switch (args)
+{
+    case ["emit-project", var directory, var count]:
+        ScaleProject.Write(directory, Number(count));
+        Console.WriteLine($"wrote {count} formats to {directory}");
+        return 0;
+    case ["step-times", var count, .. var rest]:
+        GeneratorStepTimes.Print(Number(count), rest is [var runs] ? Number(runs) : 5);
+        return 0;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(ScaleSource).Assembly).Run(args);
+return 0;
+
+static int Number(string text) => int.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
