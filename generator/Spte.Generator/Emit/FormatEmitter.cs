@@ -137,7 +137,7 @@ internal static class FormatEmitter
                 w.Line($"public {view.Name} As{view.Name} => {view.Name}.FromRaw(Raw);");
             }
 
-            EmitToString(w, name, format.Fields, format.Specials, reservedCheck: false);
+            EmitToString(w, name, format.Fields, ["NonPresent", .. format.Specials.Select(static s => s.Name)], listReservedBits: false);
             w.Line();
             w.Line($"static ulong global::Spte.ISpte<{name}>.NonPresentValue => NonPresentValue;");
             w.Line();
@@ -180,7 +180,7 @@ internal static class FormatEmitter
                 EmitField(w, name, field);
             }
 
-            EmitToString(w, format.Name + "." + name, format.Fields.Concat(view.Fields), [], reservedCheck: true);
+            EmitToString(w, format.Name + "." + name, format.Fields.Concat(view.Fields), [], listReservedBits: true);
         }
     }
 
@@ -358,23 +358,21 @@ internal static class FormatEmitter
     /// value and "EptSpte 0x0000000000000807 { Readable, Writable, Pfn = 0x1 }" otherwise, listing
     /// set flags and non-zero fields.
     /// </summary>
-    private static void EmitToString(SourceWriter w, string displayName, IEnumerable<FieldSpec> fields, IEnumerable<NamedValueSpec> specials, bool reservedCheck)
+    private static void EmitToString(SourceWriter w, string displayName, IEnumerable<FieldSpec> fields, IReadOnlyList<string> specialNames, bool listReservedBits)
     {
         w.Line();
         w.Line("/// <summary>Decodes the entry: its special name, or its raw value and each set field.</summary>");
         using (w.Block("public override string ToString()"))
         {
-            if (!reservedCheck)
+            // Special values (the format's NonPresent and [SpecialValue]s) read by name.
+            foreach (var special in specialNames)
             {
-                foreach (var special in new[] { "NonPresent" }.Concat(specials.Select(static s => s.Name)))
+                using (w.Block($"if (Raw == {special}Value)"))
                 {
-                    using (w.Block($"if (Raw == {special}Value)"))
-                    {
-                        w.Line($"return \"{displayName}.{special} (0x\" + Raw.ToString(\"X16\", {Invariant}) + \")\";");
-                    }
-
-                    w.Line();
+                    w.Line($"return \"{displayName}.{special} (0x\" + Raw.ToString(\"X16\", {Invariant}) + \")\";");
                 }
+
+                w.Line();
             }
 
             w.Line("var parts = new global::System.Collections.Generic.List<string>();");
@@ -394,7 +392,7 @@ internal static class FormatEmitter
                 }
             }
 
-            if (reservedCheck)
+            if (listReservedBits)
             {
                 w.Line($"if (ReservedBits != 0) parts.Add(\"reserved bits set 0x\" + ReservedBits.ToString(\"X\", {Invariant}));");
             }
