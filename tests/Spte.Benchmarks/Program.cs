@@ -4,7 +4,9 @@ using Spte.Benchmarks;
 
 // `emit-project DIR N` writes a buildable project with N formats (scripts/generator-scale.sh
 // measures the generator in a real build with it); `step-times N [RUNS]` prints where a generator
-// run over N formats spends its time; anything else goes to BenchmarkDotNet.
+// run over N formats spends its time; `mmu-scale CSV [C_OUTPUT...]` times the runtime's MMU from 1K
+// to 1M mapped pages and merges the C reference's runs (best of them) (scripts/mmu-scale.sh runs both);
+// `mmu-plot CSV PNG` plots per-fault cost from that CSV; anything else goes to BenchmarkDotNet.
 switch (args)
 {
     case ["emit-project", var directory, var count]:
@@ -13,6 +15,12 @@ switch (args)
         return 0;
     case ["step-times", var count, .. var rest]:
         GeneratorStepTimes.Print(Number(count), rest is [var runs] ? Number(runs) : 5);
+        return 0;
+    case ["mmu-scale", var csv, .. var c]:
+        MmuScale.Run(csv, c);
+        return 0;
+    case ["mmu-plot", var csv, var png]:
+        MmuPlot.Write(csv, png);
         return 0;
 }
 

@@ -1,0 +1,52 @@
+using System;
+using Spte.Runtime.Formats;
+using Spte.Runtime.Hardware;
+using Spte.Runtime.Memory;
+using Spte.Runtime.Memslots;
+using Spte.Runtime.Mmu;
+
+namespace Spte.Benchmarks;
+
+/// <summary>
+/// One VM's MMU driven directly, as <c>KvmVcpu.Run</c> drives it but without its event trace
+/// (which formats strings per exit and would dominate the figures): host memory, one memslot of
+/// guest RAM at GPA 0, a 4-level root, a vCPU's memory cache and the simulated CPU's walker.
+/// Mappings are 4K only (huge pages off), as in the C reference.
+/// </summary>
+internal sealed class MmuRig<T>
+    where T : struct, ITdpSpte<T>
+{
+    public MmuRig(ulong slotPages, MmioSpteMask mmio, Func<HostMemory, ITdpWalker> walker)
+    {
+        Host = new HostMemory(pageTableBudget: 1 << 16, maxPhyAddr: 46);
+        Mmu = new TdpMmu<T>(Host, new KvmMemslots(), new TdpMmuOptions { Mmio = mmio, MaxHugePageLevel = PgLevel.Pg4K });
+        var change = Mmu.Memslots.Prepare(0, 0, slotPages << HostMemory.PageShift, KvmMemFlags.None, readOnlyAllowed: true, Mmu.MaxGfn, Host)!;
+        Mmu.Memslots.Commit(change);
+        Cache = new MemoryCache<T>(Host);
+        Root = Mmu.GetRoot(0, Cache);
+        Walker = walker(Host);
+    }
+
+    public HostMemory Host { get; }
+
+    public TdpMmu<T> Mmu { get; }
+
+    public MemoryCache<T> Cache { get; }
+
+    public KvmMmuPage<T> Root { get; }
+
+    public ITdpWalker Walker { get; }
+
+    /// <summary>The fault handler alone: <c>kvm_mmu_page_fault</c> for a read of <paramref name="gfn"/>.</summary>
+    public PageFaultResult Fault(ulong gfn, PageFaultErrorCode error) =>
+        Mmu.PageFault(Root, gfn << HostMemory.PageShift, error, Cache);
+
+    /// <summary>The CPU's walk for a read of <paramref name="gpa"/>, inside an RCU read section as in guest mode.</summary>
+    public TdpWalkResult Walk(ulong gpa)
+    {
+        using (Mmu.Rcu.ReadLock())
+        {
+            return Walker.Walk(Root.Pfn, Root.Level, gpa, GuestAccessKind.Read);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using System.Globalization;
+
+namespace Spte.Benchmarks;
+
+/// <summary>
+/// One line of the MMU scale results: an implementation (<c>C</c>, <c>EPT</c>, <c>NPT</c>), a
+/// workload (<c>dense</c> or <c>random25</c>) and a size, with nanoseconds per map, per zapped
+/// leaf, per full fault and per translating walk. The CSV form is what <c>mmu-plot</c> reads.
+/// </summary>
+internal sealed record MmuScaleRow(string Impl, string Density, int Pages, double MapNs, double ZapNs, double FaultNs, double WalkNs)
+{
+    public const string CsvHeader = "impl,density,pages,map_ns,zap_ns,fault_ns,walk_ns";
+
+    public string ToCsv() => string.Create(CultureInfo.InvariantCulture, $"{Impl},{Density},{Pages},{MapNs:F2},{ZapNs:F2},{FaultNs:F2},{WalkNs:F2}");
+
+    public static MmuScaleRow FromCsv(string line)
+    {
+        var f = line.Split(',');
+        return new MmuScaleRow(f[0], f[1], int.Parse(f[2], CultureInfo.InvariantCulture), D(f[3]), D(f[4]), D(f[5]), D(f[6]));
+    }
+
+    private static double D(string text) => double.Parse(text, CultureInfo.InvariantCulture);
+}
