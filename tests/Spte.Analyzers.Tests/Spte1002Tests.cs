@@ -266,4 +266,53 @@ public sealed class Spte1002Tests
             }
         }
         """);
+
+    [Theory]
+    [InlineData("{0}.AsSpan()")]
+    [InlineData("MemoryExtensions.AsSpan({0})")]
+    [InlineData("new Span<{1}>({0})")]
+    public Task Allocations_filled_right_after_through_a_whole_array_span_stay_silent(string span) => Verify.DiagnosticsAsync(
+        $$"""
+        using System;
+        using Spte;
+        using Kvm;
+
+        class Mmu
+        {
+            [SpteSlot(typeof(EptSpte))] ulong[] _slots = null!;
+
+            void Reset(int n)
+            {
+                _slots = new ulong[512];
+                {{string.Format(span, "_slots", "ulong")}}.Fill(EptSpte.NonPresentValue);
+                var table = new EptSpte[n];
+                {{string.Format(span, "table", "EptSpte")}}.Fill(EptSpte.NonPresent);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Zero_or_partial_fills_through_a_span_do_not_excuse_the_allocation() => Verify.DiagnosticsAsync(
+        """
+        using System;
+        using Spte;
+        using Kvm;
+
+        class Mmu
+        {
+            [SpteSlot(typeof(EptSpte))] ulong[] _slots = null!;
+
+            void Reset(int n)
+            {
+                _slots = {|SPTE1002:new ulong[512]|};
+                _slots.AsSpan().Fill({|SPTE1002:0|});
+                var table = {|SPTE1002:new EptSpte[n]|};
+                table.AsSpan().Fill({|SPTE1002:default|});
+                var wrapped = {|SPTE1002:new EptSpte[n]|};
+                new Span<EptSpte>(wrapped).Fill({|SPTE1002:default(EptSpte)|});
+                var tail = {|SPTE1002:new EptSpte[n]|};
+                tail.AsSpan(1).Fill(EptSpte.NonPresent);
+            }
+        }
+        """);
 }

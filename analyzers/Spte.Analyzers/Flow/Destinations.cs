@@ -115,9 +115,26 @@ internal static class Destinations
             : (fill.Arguments.ArgumentFor(0)?.Value, fill.Arguments.ArgumentFor(1)?.Value);
         return table is not null
             && filler is not null
-            && SymbolEqualityComparer.Default.Equals(Referenced(table.WalkDownConversions()), target)
+            && SymbolEqualityComparer.Default.Equals(Referenced(WholeArray(table.WalkDownConversions(), model.Symbols)), target)
             && !filler.IsZeroConstant()
             && !Rules.ZeroValues.IsZeroEntry(filler.WalkDownConversions(), model, out _);
+    }
+
+    /// <summary>
+    /// The array a span over all of it is made from (<c>t.AsSpan()</c>, <c>MemoryExtensions.AsSpan(t)</c>,
+    /// <c>new Span&lt;T&gt;(t)</c>), so filling that span fills the whole table; else <paramref name="table"/> itself.
+    /// </summary>
+    private static IOperation WholeArray(IOperation table, SpteSymbols symbols)
+    {
+        var array = table switch
+        {
+            IInvocationOperation invocation when Rules.KnownMethods.IsWholeArrayAsSpan(invocation.TargetMethod, symbols) =>
+                invocation.Arguments.ArgumentFor(0)?.Value,
+            IObjectCreationOperation creation when Rules.KnownMethods.IsWholeArraySpanConstructor(creation.Constructor, symbols) =>
+                creation.Arguments.ArgumentFor(0)?.Value,
+            _ => null,
+        };
+        return array?.WalkDownConversions() ?? table;
     }
 
     private static ISymbol? Referenced(IOperation operation) => operation switch

@@ -11,6 +11,22 @@ internal static class KnownMethods
         method.Name == "Fill"
         && (symbols.IsSpan(method.ContainingType) || SpteSymbols.Is(method.ContainingType, symbols.Array));
 
+    /// <summary>
+    /// <c>array.AsSpan()</c> (also called as <c>MemoryExtensions.AsSpan(array)</c>): a span over the
+    /// whole array, unlike <c>AsSpan(start)</c> or <c>AsSpan(start, length)</c>.
+    /// </summary>
+    public static bool IsWholeArrayAsSpan(IMethodSymbol method, SpteSymbols symbols) =>
+        method.Name == "AsSpan"
+        && method.Parameters.Length == 1
+        && method.Parameters[0].Type is IArrayTypeSymbol
+        && SpteSymbols.Is(method.ContainingType, symbols.MemoryExtensions);
+
+    /// <summary><c>new Span&lt;T&gt;(array)</c>: a span over the whole array.</summary>
+    public static bool IsWholeArraySpanConstructor(IMethodSymbol? constructor, SpteSymbols symbols) =>
+        constructor is { Parameters.Length: 1 }
+        && constructor.Parameters[0].Type is IArrayTypeSymbol
+        && symbols.IsSpan(constructor.ContainingType);
+
     /// <summary><c>Span&lt;T&gt;.Clear()</c>.</summary>
     public static bool IsSpanClear(IMethodSymbol method, SpteSymbols symbols) =>
         method.Name == "Clear" && !method.IsStatic && symbols.IsSpan(method.ContainingType);

@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -54,20 +55,26 @@ internal static class RawZeroRule
         }
     }
 
-    /// <summary>A value stored into a raw <c>ulong</c> location: reported for each zero part when the location is a slot.</summary>
+    /// <summary>
+    /// A value stored into a raw <c>ulong</c> location: reported for each zero part when the location is a slot.
+    /// Most stored values have no zero part, so that cheap check comes before the slot lookup (data flow).
+    /// </summary>
     public static void AnalyzeRawStore(OperationAnalysisContext context, BlockScope scope)
     {
         var model = scope.Model;
         switch (context.Operation)
         {
-            case ISimpleAssignmentOperation { IsRef: false } assignment when model.Shape(assignment.Target.Type) == RawShape.Scalar:
+            case ISimpleAssignmentOperation { IsRef: false } assignment
+                when model.Shape(assignment.Target.Type) == RawShape.Scalar && ZeroValues.HasRawZero(assignment.Value, model):
                 Check(context, scope.Flow.SlotOf(assignment.Target), assignment.Value, model);
                 break;
             case IVariableDeclaratorOperation { Initializer: { } initializer } declarator
-                when declarator.Symbol.RefKind == RefKind.None && model.Shape(declarator.Symbol.Type) == RawShape.Scalar:
+                when declarator.Symbol.RefKind == RefKind.None
+                && model.Shape(declarator.Symbol.Type) == RawShape.Scalar
+                && ZeroValues.HasRawZero(initializer.Value, model):
                 Check(context, scope.Flow.LocalSlot(declarator.Symbol), initializer.Value, model);
                 break;
-            case IFieldInitializerOperation initializer:
+            case IFieldInitializerOperation initializer when ZeroValues.HasRawZero(initializer.Value, model):
                 foreach (var field in initializer.InitializedFields)
                 {
                     if (model.Shape(field.Type) == RawShape.Scalar)
@@ -77,7 +84,7 @@ internal static class RawZeroRule
                 }
 
                 break;
-            case IPropertyInitializerOperation initializer:
+            case IPropertyInitializerOperation initializer when ZeroValues.HasRawZero(initializer.Value, model):
                 foreach (var property in initializer.InitializedProperties)
                 {
                     if (model.Shape(property.Type) == RawShape.Scalar)
@@ -87,7 +94,7 @@ internal static class RawZeroRule
                 }
 
                 break;
-            case IReturnOperation { ReturnedValue: { } returned } ret:
+            case IReturnOperation { ReturnedValue: { } returned } ret when ZeroValues.HasRawZero(returned, model):
                 var function = ret.EnclosingFunction(scope.Owner);
                 if (function is IMethodSymbol { ReturnsByRef: false, ReturnsByRefReadonly: false } or IPropertySymbol { ReturnsByRef: false, ReturnsByRefReadonly: false }
                     && model.Shape(returned.Type) == RawShape.Scalar)
@@ -97,7 +104,7 @@ internal static class RawZeroRule
 
                 break;
             case IArgumentOperation { Parameter: { RefKind: RefKind.None or RefKind.In } parameter } argument
-                when model.Shape(parameter.Type) == RawShape.Scalar:
+                when model.Shape(parameter.Type) == RawShape.Scalar && ZeroValues.HasRawZero(argument.Value, model):
                 Check(context, model.Slot(parameter), argument.Value, model);
                 break;
             case IInvocationOperation invocation when KnownMethods.IsExchange(invocation.TargetMethod, model.Symbols):
@@ -108,7 +115,8 @@ internal static class RawZeroRule
                 CheckDeconstruction(context, deconstruction.Target, value, scope);
                 break;
             case IArrayCreationOperation { Initializer: { } initializer } creation
-                when creation.Type is IArrayTypeSymbol { Rank: 1, ElementType.SpecialType: SpecialType.System_UInt64 }:
+                when creation.Type is IArrayTypeSymbol { Rank: 1, ElementType.SpecialType: SpecialType.System_UInt64 }
+                && initializer.ElementValues.Any(element => ZeroValues.HasRawZero(element, model)):
                 if (Destinations.SlotOf(creation, scope) is { } format)
                 {
                     foreach (var element in initializer.ElementValues)
@@ -132,22 +140,26 @@ internal static class RawZeroRule
 
     private static void CheckExchange(OperationAnalysisContext context, IInvocationOperation invocation, BlockScope scope)
     {
+        // The new value, and CompareExchange's comparand: a 0 there expects an empty slot to be 0.
         if (invocation.Arguments.ArgumentFor(0) is not { } location
             || scope.Model.Shape(location.Value.Type) != RawShape.Scalar
+            || !invocation.Arguments.Any(argument => IsExchangedValue(argument, location) && ZeroValues.HasRawZero(argument.Value, scope.Model))
             || scope.Flow.SlotOf(location.Value) is not { } format)
         {
             return;
         }
 
-        // The new value, and CompareExchange's comparand: a 0 there expects an empty slot to be 0.
         foreach (var argument in invocation.Arguments)
         {
-            if (argument != location && argument.Parameter?.Type.SpecialType == SpecialType.System_UInt64)
+            if (IsExchangedValue(argument, location))
             {
                 Check(context, format, argument.Value, scope.Model);
             }
         }
     }
+
+    private static bool IsExchangedValue(IArgumentOperation argument, IArgumentOperation location) =>
+        argument != location && argument.Parameter?.Type.SpecialType == SpecialType.System_UInt64;
 
     private static void CheckDeconstruction(OperationAnalysisContext context, IOperation target, ITupleOperation value, BlockScope scope)
     {
@@ -168,7 +180,7 @@ internal static class RawZeroRule
             {
                 CheckDeconstruction(context, element, nested, scope);
             }
-            else if (scope.Model.Shape(element.Type) == RawShape.Scalar)
+            else if (scope.Model.Shape(element.Type) == RawShape.Scalar && ZeroValues.HasRawZero(value.Elements[i], scope.Model))
             {
                 Check(context, scope.Flow.SlotOf(element), value.Elements[i], scope.Model);
             }

@@ -167,7 +167,9 @@ internal static class ZeroFilledTableRule
                 context.ReportDiagnostic(Reports.ZeroTable(zero, entry, TableFix.InPlace(FixProperties.ReplaceValue)));
             }
         }
-        else if (model.IsRawTable(table.Type) && scope.Flow.SlotOf(table) is { ZeroIsWrong: true } format)
+        else if (model.IsRawTable(table.Type)
+            && ZeroValues.HasRawZero(value, model)
+            && scope.Flow.SlotOf(table) is { ZeroIsWrong: true } format)
         {
             foreach (var leaf in ZeroValues.RawZeroLeaves(value, model))
             {

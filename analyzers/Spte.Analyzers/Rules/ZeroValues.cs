@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using Spte.Analyzers.Flow;
@@ -66,6 +67,9 @@ internal static class ZeroValues
         return operation.WalkDownConversions() is IPropertyReferenceOperation property
             && EntryType.IsMember(property.Property, model.Symbols.SpteNonPresentValue);
     }
+
+    /// <summary>Whether <see cref="RawZeroLeaves"/> finds any zero part: the cheap test to make before looking up a slot.</summary>
+    public static bool HasRawZero(IOperation value, SpteModel model) => RawZeroLeaves(value, model).Any();
 
     /// <summary>
     /// The parts of a value written to a raw slot that are zero: the value itself when it is a

@@ -30,6 +30,7 @@ internal sealed class SpteSymbols
         Volatile = compilation.GetBestTypeByMetadataName("System.Threading.Volatile");
         GC = compilation.GetBestTypeByMetadataName("System.GC");
         NativeMemory = compilation.GetBestTypeByMetadataName("System.Runtime.InteropServices.NativeMemory");
+        MemoryExtensions = compilation.GetBestTypeByMetadataName("System.MemoryExtensions");
     }
 
     public INamedTypeSymbol FormatAttribute { get; }
@@ -68,6 +69,8 @@ internal sealed class SpteSymbols
     public INamedTypeSymbol? GC { get; }
 
     public INamedTypeSymbol? NativeMemory { get; }
+
+    public INamedTypeSymbol? MemoryExtensions { get; }
 
     /// <summary>The symbols, or null when the compilation does not reference Spte.Annotations (nothing to check).</summary>
     public static SpteSymbols? TryCreate(Compilation compilation) =>
