@@ -16,15 +16,15 @@ namespace Spte.Runtime.Formats;
 /// by <see cref="Hardware.EptWalker"/>.
 /// </remarks>
 [SpteFormat(NonPresentValue = 1UL << 63)]
-[SpecialValue("Frozen", (1UL << 63) | 0x5a0)]
+[SpecialValue("Frozen", (1UL << 63) | KvmSpteMasks.FrozenSpteLow)]
 [Mask("VmxEptRwx", 0x7)]
 [Mask("SpteTdpAd", 3UL << 52)]
 [Mask("ShadowAccTrackSaved", (1UL << 54) | (1UL << 56))]
 [Mask("EptSpteHostWritable", 1UL << 57)]
 [Mask("EptSpteMmuWritable", 1UL << 58)]
-[Mask("MmioSpteGenLow", 0xFFUL << 3)]
-[Mask("MmioSpteGenHigh", 0x7FFUL << 52)]
-[Mask("SpteMmioAllowed", (1UL << 63) | 0x000F_FFFF_FFFF_F000 | 0x7)]
+[Mask("MmioSpteGenLow", KvmSpteMasks.MmioSpteGenLow)]
+[Mask("MmioSpteGenHigh", KvmSpteMasks.MmioSpteGenHigh)]
+[Mask("SpteMmioAllowed", KvmSpteMasks.SpteMmioAllowed)]
 // spte.h static_asserts.
 [Disjoint("SpteTdpAd", "ShadowAccTrackSaved")]
 [Disjoint("EptSpteHostWritable", "SpteTdpAd")]

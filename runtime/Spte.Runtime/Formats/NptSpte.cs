@@ -14,13 +14,13 @@ namespace Spte.Runtime.Formats;
 /// RSVD set; those bits depend on the CPU and are computed at run time.
 /// </remarks>
 [SpteFormat(NonPresentValue = 0)]
-[SpecialValue("Frozen", 0x5a0)]
+[SpecialValue("Frozen", KvmSpteMasks.FrozenSpteLow)]
 [Mask("PtPresent", 0x1)]
 [Mask("DefaultSpteHostWritable", 1UL << 9)]
 [Mask("DefaultSpteMmuWritable", 1UL << 10)]
-[Mask("MmioSpteGenLow", 0xFFUL << 3)]
-[Mask("MmioSpteGenHigh", 0x7FFUL << 52)]
-[Mask("SpteMmioAllowed", (1UL << 63) | 0x000F_FFFF_FFFF_F000 | 0x7)]
+[Mask("MmioSpteGenLow", KvmSpteMasks.MmioSpteGenLow)]
+[Mask("MmioSpteGenHigh", KvmSpteMasks.MmioSpteGenHigh)]
+[Mask("SpteMmioAllowed", KvmSpteMasks.SpteMmioAllowed)]
 // spte.h static_asserts that apply to this format.
 [Disjoint("Present", "MmioSpteGenLow")]
 [Disjoint("Present", "MmioSpteGenHigh")]
