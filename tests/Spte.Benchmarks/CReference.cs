@@ -4,7 +4,10 @@ using System.Text.RegularExpressions;
 
 namespace Spte.Benchmarks;
 
-/// <summary>Reads the output of ../shared/anchors/tdp_ref.c (its <c>map</c> and <c>fault</c> lines) into rows.</summary>
+/// <summary>
+/// Reads the output of ../shared/anchors/tdp_ref.c (its <c>map</c> and <c>fault</c> lines) into
+/// rows. C's map is the walk and the stores alone, so it fills both map columns.
+/// </summary>
 internal static partial class CReference
 {
     public static List<MmuScaleRow> Parse(IEnumerable<string> lines)
@@ -19,7 +22,7 @@ internal static partial class CReference
             }
             else if (FaultLine().Match(line) is { Success: true } f && maps.TryGetValue((f.Groups[1].Value, N(f.Groups[2])), out var mz))
             {
-                rows.Add(new MmuScaleRow("C", f.Groups[1].Value, N(f.Groups[2]), mz.Map, mz.Zap, D(f.Groups[3]), D(f.Groups[4])));
+                rows.Add(new MmuScaleRow("C", f.Groups[1].Value, N(f.Groups[2]), mz.Map, mz.Map, mz.Zap, D(f.Groups[3]), D(f.Groups[4])));
             }
         }
 

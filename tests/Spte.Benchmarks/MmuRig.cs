@@ -41,6 +41,33 @@ internal sealed class MmuRig<T>
     public PageFaultResult Fault(ulong gfn, PageFaultErrorCode error) =>
         Mmu.PageFault(Root, gfn << HostMemory.PageShift, error, Cache);
 
+    /// <summary>KVM's <c>kvm_mmu_faultin_pfn</c> for a read of <paramref name="gfn"/>: the resolved fault the map step takes.</summary>
+    public KvmPageFault Faultin(ulong gfn)
+    {
+        var fault = new KvmPageFault
+        {
+            Addr = gfn << HostMemory.PageShift,
+            ErrorCode = PageFaultErrorCode.User,
+            Gfn = gfn,
+            AsId = Root.AsId,
+            MaxLevel = Mmu.Options.MaxHugePageLevel,
+        };
+        return Mmu.FaultinPfn(ref fault) == PageFaultResult.Continue
+            ? fault
+            : throw new InvalidOperationException($"gfn 0x{gfn:X} did not resolve to a host page.");
+    }
+
+    /// <summary>
+    /// The map step alone, KVM's <c>kvm_tdp_mmu_map</c> (its RCU section included), after the
+    /// cache top-up the fault handler does first (a count check, or fresh tables as C's
+    /// <c>alloc_table</c> makes them); the caller holds the MMU lock for read, as KVM's does.
+    /// </summary>
+    public PageFaultResult Map(ref KvmPageFault fault)
+    {
+        Cache.Topup(Mmu.Options.TopupMin);
+        return Mmu.KvmTdpMmuMap(Root, ref fault, Cache);
+    }
+
     /// <summary>The CPU's walk for a read of <paramref name="gpa"/>, inside an RCU read section as in guest mode.</summary>
     public TdpWalkResult Walk(ulong gpa)
     {

@@ -274,6 +274,20 @@ public abstract class TdpMmuFaultTests<T>
         h.AssertInvariants();
     }
 
+    [Fact]
+    public void AFaultThatNeedsNoNewTableAllocatesNothing()
+    {
+        var h = Harness(maxHugePageLevel: PgLevel.Pg4K);
+        h.AddSlot(0, 0, 2 * MiB);
+        h.Fault(0x0000);
+        h.Fault(0x1000);
+        var before = System.GC.GetAllocatedBytesForCurrentThread();
+        var result = h.Mmu.PageFault(h.Root, 0x2000, PageFaultErrorCode.User, h.Cache);
+        Assert.Equal(0, System.GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(PageFaultResult.Fixed, result);
+        Assert.True(h.Last(0x2000).Spte.IsPresent);
+    }
+
     private MmuHarness<T> Harness(int maxPhyAddr = 46, int rootLevel = PgLevel.Root4Level, int maxHugePageLevel = PgLevel.Pg1G) =>
         new(Mmio, maxPhyAddr: maxPhyAddr, rootLevel: rootLevel, maxHugePageLevel: maxHugePageLevel);
 }

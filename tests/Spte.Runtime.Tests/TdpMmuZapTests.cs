@@ -36,6 +36,36 @@ public abstract class TdpMmuZapTests<T>
     }
 
     [Fact]
+    public void ZapLeafsOverPartOfTwoLastLevelTablesZapsExactlyThatRange()
+    {
+        var h = new MmuHarness<T>(Mmio, maxHugePageLevel: PgLevel.Pg4K);
+        h.AddSlot(0, 0, 4 * MiB);
+        for (var gfn = 0UL; gfn < 1024; gfn++)
+        {
+            h.Fault(gfn << 12);
+        }
+
+        Assert.True(h.Mmu.ZapLeafs(0, 100, 700));
+        for (var gfn = 0UL; gfn < 1024; gfn++)
+        {
+            var spte = h.Last(gfn << 12).Spte;
+            if (gfn is >= 100 and < 700)
+            {
+                Assert.Equal(T.NonPresentValue, spte.Raw);
+            }
+            else
+            {
+                Assert.True(spte.IsPresent, $"gfn 0x{gfn:X} was zapped");
+            }
+        }
+
+        Assert.Equal(600, h.Mmu.Stats[MmuStat.SptesZapped]);
+        Assert.Equal(424, h.Mmu.Stats[MmuStat.Pages4K]);
+        Assert.False(h.Mmu.ZapLeafs(0, 100, 700));
+        h.AssertInvariants();
+    }
+
+    [Fact]
     public void ZapSpRemovesOneTableAndFreesItAfterTheGracePeriod()
     {
         var h = Harness();

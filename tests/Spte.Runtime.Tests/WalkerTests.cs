@@ -167,6 +167,26 @@ public class EptWalkerTests
         Assert.Contains("memory type", r.Reason, System.StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void EveryLeafPermissionAndMemoryTypeIsJudgedAsTheSdmSays(bool executeOnly)
+    {
+        var t = new Tables<EptSpte>();
+        var walker = new EptWalker(t.Host, new EptCapabilities { ExecuteOnly = executeOnly }, veInfo: null);
+        var leaf = TdpSpte<EptSpte>.MakeSpte(1, t.Ram, SpteAccess.All, hostWritable: true).Raw & ~(EptSpte.VmxEptRwxMask | EptSpte.Leaf.MemoryTypeMask);
+        for (var xwr = 1UL; xwr <= 7; xwr++)
+        {
+            for (var memoryType = 0UL; memoryType <= 7; memoryType++)
+            {
+                t.Table[1][1] = EptSpte.FromRaw(leaf | xwr | (memoryType << EptSpte.Leaf.MemoryTypeShift));
+                var misconfigured = (xwr & 3) == 2 || (xwr == 4 && !executeOnly) || memoryType is 2 or 3 or 7;
+                var outcome = walker.Walk(t.RootPfn, 4, 0x1000, GuestAccessKind.Fetch).Outcome;
+                Assert.True(misconfigured == (outcome == TdpWalkOutcome.EptMisconfig), $"XWR {xwr} memory type {memoryType}: {outcome}");
+            }
+        }
+    }
+
     [Fact]
     public void AConvertibleViolationBecomesAVeWhileTheInfoAreaIsFree()
     {

@@ -19,8 +19,20 @@ public sealed class EptWalker : ITdpWalker
     /// <summary>The basic exit reason of an EPT violation.</summary>
     public const uint ExitReasonEptViolation = 48;
 
+    /// <summary>Bit n set: memory type n is reserved in a leaf (valid are UC 0, WC 1, WT 4, WP 5, WB 6).</summary>
+    private const uint ReservedMemoryTypes = 0b1000_1100;
+
     private readonly HostMemory _host;
     private readonly ulong _highReserved;
+
+    /// <summary>Per level: what <see cref="ReservedBits"/> gives for a table entry (index 0 unused).</summary>
+    private readonly ulong[] _reservedNonLarge = new ulong[PgLevel.Root5Level + 1];
+
+    /// <summary>Per level: the same for a large leaf, with bit 7 added where the CPU has no large page at that level.</summary>
+    private readonly ulong[] _reservedLarge = new ulong[PgLevel.Root5Level + 1];
+
+    /// <summary>Bit n set: XWR = n is a misconfiguration (write without read; execute-only without support).</summary>
+    private readonly uint _misconfiguredXwr;
 
     /// <summary>Creates a walker for one vCPU.</summary>
     /// <param name="host">Where the tables live.</param>
@@ -34,6 +46,15 @@ public sealed class EptWalker : ITdpWalker
         Capabilities = capabilities;
         VeInfo = veInfo;
         _highReserved = capabilities.MaxPhyAddr < 52 ? BitRange(capabilities.MaxPhyAddr, 51) : 0;
+        for (var level = PgLevel.Pg4K; level <= PgLevel.Root5Level; level++)
+        {
+            _reservedNonLarge[level] = ReservedBits(EptSpte.NonPresent, level);
+            _reservedLarge[level] = ReservedBits(EptSpte.FromRaw(EptSpte.LargeLeaf.LargePageMask), level)
+                | (level == PgLevel.Pg1G && !capabilities.Supports1G ? EptSpte.LargeLeaf.LargePageMask : 0)
+                | (level == PgLevel.Pg2M && !capabilities.Supports2M ? EptSpte.LargeLeaf.LargePageMask : 0);
+        }
+
+        _misconfiguredXwr = (1U << 0b010) | (1U << 0b110) | (capabilities.ExecuteOnly ? 0 : 1U << 0b100);
     }
 
     /// <summary>The CPU's EPT features.</summary>
@@ -45,20 +66,23 @@ public sealed class EptWalker : ITdpWalker
     /// <inheritdoc/>
     public TdpWalkResult Walk(ulong rootPfn, int rootLevel, ulong gpa, GuestAccessKind access)
     {
-        var accessBit = access switch
+        var (accessBit, needed) = access switch
         {
-            GuestAccessKind.Read => EptViolationQualification.AccRead,
-            GuestAccessKind.Write => EptViolationQualification.AccWrite,
-            _ => EptViolationQualification.AccInstr,
+            GuestAccessKind.Read => (EptViolationQualification.AccRead, EptSpte.ReadableMask),
+            GuestAccessKind.Write => (EptViolationQualification.AccWrite, EptSpte.WritableMask),
+            _ => (EptViolationQualification.AccInstr, EptSpte.ExecutableMask),
         };
+        var accessed = Capabilities.AccessedDirty ? EptSpte.Leaf.AccessedMask : 0;
+        var gfn = gpa >> HostMemory.PageShift;
         var pfn = rootPfn;
         var rwx = EptSpte.VmxEptRwxMask;
         for (var level = rootLevel; ; level--)
         {
-            var table = _host.PageTable<EptSpte>(pfn)
+            var table = _host.EntriesOf<EptSpte>(pfn)
                 ?? throw new InvalidOperationException($"The CPU walked into host frame 0x{pfn:X}, which holds no page table (a table was freed while still linked).");
-            ref var slot = ref table[PgLevel.Index(gpa >> HostMemory.PageShift, level)];
+            ref var slot = ref HostMemory.Entry(table, PgLevel.Index(gfn, level));
             EptSpte entry;
+            bool leaf;
             while (true)
             {
                 entry = TdpIter<EptSpte>.ReadSpte(ref slot);
@@ -67,43 +91,34 @@ public sealed class EptWalker : ITdpWalker
                     return Violation(gpa, level, entry, accessBit, 0, "entry not present");
                 }
 
-                if (Misconfiguration(entry, level) is { } reason)
+                var large = level is PgLevel.Pg2M or PgLevel.Pg1G && (entry.Raw & EptSpte.LargeLeaf.LargePageMask) != 0;
+                leaf = level == PgLevel.Pg4K || large;
+                if (MaybeMisconfigured(entry, level, large, leaf) && Misconfiguration(entry, level) is { } reason)
                 {
                     return new TdpWalkResult(TdpWalkOutcome.EptMisconfig, gpa, 0, level, entry.Raw, EptViolationQualification.None, PageFaultErrorCode.None, reason);
                 }
 
                 // The CPU sets the accessed flag of every entry it uses, with a locked update of the value it read.
-                if (!Capabilities.AccessedDirty || (entry.Raw & EptSpte.Leaf.AccessedMask) != 0 || SetBit(ref slot, entry, EptSpte.Leaf.AccessedMask))
+                if ((entry.Raw & accessed) == accessed || SetBit(ref slot, entry, accessed))
                 {
                     break;
                 }
             }
 
-            if (Capabilities.AccessedDirty)
-            {
-                entry = EptSpte.FromRaw(entry.Raw | EptSpte.Leaf.AccessedMask);
-            }
-
+            entry = EptSpte.FromRaw(entry.Raw | accessed);
             rwx &= entry.Raw & EptSpte.VmxEptRwxMask;
-            var leaf = level == PgLevel.Pg4K || (level <= PgLevel.Pg1G && entry.AsLargeLeaf.LargePage);
             if (!leaf)
             {
                 pfn = entry.Pfn;
                 continue;
             }
 
-            var needed = access switch
-            {
-                GuestAccessKind.Read => EptSpte.ReadableMask,
-                GuestAccessKind.Write => EptSpte.WritableMask,
-                _ => EptSpte.ExecutableMask,
-            };
             if ((rwx & needed) == 0)
             {
                 return Violation(gpa, level, entry, accessBit, rwx, "access not permitted");
             }
 
-            if (access == GuestAccessKind.Write && Capabilities.AccessedDirty)
+            if (access == GuestAccessKind.Write && accessed != 0)
             {
                 SetDirty(ref slot, entry);
             }
@@ -131,6 +146,20 @@ public sealed class EptWalker : ITdpWalker
             PgLevel.Pg4K => _highReserved,
             _ => _highReserved | (EptSpte.NonLeaf.ReservedMask & ~EptSpte.LargeLeaf.LargePageMask),
         };
+    }
+
+    /// <summary>
+    /// The walk's per-level test, from the precomputed masks: false means the entry is not a
+    /// misconfiguration; true sends it to <see cref="Misconfiguration"/> for the verdict and the
+    /// reason. It covers every rule that method applies, so it never passes a misconfiguration.
+    /// </summary>
+    private bool MaybeMisconfigured(EptSpte entry, int level, bool large, bool leaf)
+    {
+        var reserved = large ? _reservedLarge[level] : _reservedNonLarge[level];
+        var memoryType = (int)(entry.Raw >> EptSpte.Leaf.MemoryTypeShift) & 7;
+        return (entry.Raw & reserved) != 0
+            || ((_misconfiguredXwr >> (int)(entry.Raw & EptSpte.VmxEptRwxMask)) & 1) != 0
+            || (leaf && ((ReservedMemoryTypes >> memoryType) & 1) != 0);
     }
 
     /// <summary>Why a present entry is an EPT misconfiguration, or null.</summary>

@@ -18,6 +18,12 @@ public sealed class NptWalker : ITdpWalker
     private readonly HostMemory _host;
     private readonly ulong _highReserved;
 
+    /// <summary>Per level: what <see cref="ReservedBits"/> gives for an entry without PS (index 0 unused).</summary>
+    private readonly ulong[] _reservedNonLarge = new ulong[PgLevel.Root5Level + 1];
+
+    /// <summary>Per level: the same for an entry with PS.</summary>
+    private readonly ulong[] _reservedLarge = new ulong[PgLevel.Root5Level + 1];
+
     /// <summary>Creates a walker.</summary>
     public NptWalker(HostMemory host, NptCapabilities capabilities)
     {
@@ -26,6 +32,11 @@ public sealed class NptWalker : ITdpWalker
         _host = host;
         Capabilities = capabilities;
         _highReserved = capabilities.MaxPhyAddr < 52 ? BitRange(capabilities.MaxPhyAddr, 51) : 0;
+        for (var level = PgLevel.Pg4K; level <= PgLevel.Root5Level; level++)
+        {
+            _reservedNonLarge[level] = ReservedBits(NptSpte.NonPresent, level);
+            _reservedLarge[level] = ReservedBits(NptSpte.FromRaw(NptSpte.LargeLeaf.PageSizeMask), level);
+        }
     }
 
     /// <summary>The CPU's nested-paging features.</summary>
@@ -40,15 +51,16 @@ public sealed class NptWalker : ITdpWalker
             GuestAccessKind.Fetch => PageFaultErrorCode.Fetch,
             _ => PageFaultErrorCode.None,
         };
+        var gfn = gpa >> HostMemory.PageShift;
         var pfn = rootPfn;
         var user = true;
         var writable = true;
         var noExecute = false;
         for (var level = rootLevel; ; level--)
         {
-            var table = _host.PageTable<NptSpte>(pfn)
+            var table = _host.EntriesOf<NptSpte>(pfn)
                 ?? throw new InvalidOperationException($"The CPU walked into host frame 0x{pfn:X}, which holds no page table (a table was freed while still linked).");
-            ref var slot = ref table[PgLevel.Index(gpa >> HostMemory.PageShift, level)];
+            ref var slot = ref HostMemory.Entry(table, PgLevel.Index(gfn, level));
             NptSpte entry;
             while (true)
             {
@@ -58,7 +70,8 @@ public sealed class NptWalker : ITdpWalker
                     return Fault(gpa, level, entry, error, "entry not present");
                 }
 
-                if ((entry.Raw & ReservedBits(entry, level)) is var reserved and not 0)
+                var reservedMask = (entry.Raw & NptSpte.LargeLeaf.PageSizeMask) != 0 ? _reservedLarge[level] : _reservedNonLarge[level];
+                if ((entry.Raw & reservedMask) is var reserved and not 0)
                 {
                     return Fault(gpa, level, entry, error | PageFaultErrorCode.Present | PageFaultErrorCode.Rsvd, $"reserved bits 0x{reserved:X} set");
                 }

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Threading;
 using Spte;
 
@@ -70,12 +72,19 @@ public sealed class HostMemory
 
     /// <summary>
     /// Takes a frame from the budget and fills it with a fresh table of <typeparamref name="T"/>
-    /// (<see cref="ISpte{T}.NewTable"/>: every entry the non-present value).
+    /// (as <see cref="ISpte{T}.NewTable"/> makes it: every entry the non-present value).
     /// </summary>
     /// <returns>The page, or null when the budget is used up.</returns>
     public PageTablePage<T>? TryAllocatePageTable<T>()
         where T : struct, ISpte<T>
     {
+        // Every table in host memory is 512 words, whatever its format, which is what lets the
+        // CPU's walk read a frame without asking its type (EntriesOf).
+        if (Unsafe.SizeOf<T>() != sizeof(ulong) || RuntimeHelpers.IsReferenceOrContainsReferences<T>())
+        {
+            throw new NotSupportedException($"{typeof(T)} is not a 64-bit entry format.");
+        }
+
         int index;
         lock (_lock)
         {
@@ -95,7 +104,11 @@ public sealed class HostMemory
             _tablesInUse++;
         }
 
-        var table = T.NewTable(EntriesPerPage);
+        // On the pinned heap: tables live long, and a 4 KB array in the ordinary heap is copied
+        // at each promotion (gen0 -> gen1 -> gen2), which made a fresh table cost microseconds
+        // once faults allocate thousands; pinned arrays are never moved. The fill is NewTable's.
+        var table = GC.AllocateUninitializedArray<T>(EntriesPerPage, pinned: true);
+        table.AsSpan().Fill(T.NonPresent);
         Volatile.Write(ref _tables[index], table);
         return new PageTablePage<T>(PageTableBasePfn + (ulong)index, table);
     }
@@ -125,6 +138,29 @@ public sealed class HostMemory
         var index = TableIndex(pfn);
         return index < 0 ? null : Volatile.Read(ref _tables[index]) as T[];
     }
+
+    /// <summary>
+    /// The table in frame <paramref name="pfn"/> as the CPU and the MMU's walks read it, or null
+    /// if the frame holds none. Unlike <see cref="PageTable{T}"/> it does not check the table's
+    /// format: a CPU reads 64-bit words and so does this (every table is 512 unmanaged 64-bit
+    /// entries, checked at allocation, so reading one format's table as another's is safe).
+    /// Skipping the type check spares the walk a read of the array's header, a cache miss per
+    /// level once the tables outgrow the caches.
+    /// </summary>
+    internal T[]? EntriesOf<T>(ulong pfn)
+        where T : struct, ISpte<T>
+    {
+        var index = TableIndex(pfn);
+        return index < 0 ? null : Unsafe.As<T[]>(Volatile.Read(ref _tables[index]));
+    }
+
+    /// <summary>
+    /// Entry <paramref name="index"/> (0..511, as <c>SPTE_INDEX</c> yields) of a table from
+    /// <see cref="EntriesOf{T}"/>, without the bounds check, which would read the array's
+    /// header: every table has exactly <see cref="EntriesPerPage"/> entries.
+    /// </summary>
+    internal static ref T Entry<T>(T[] table, int index) =>
+        ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(table), index & (EntriesPerPage - 1));
 
     /// <summary>
     /// The index of <paramref name="pfn"/> in the page-table region (0..budget-1), or -1 when

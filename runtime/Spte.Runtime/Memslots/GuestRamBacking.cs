@@ -13,6 +13,15 @@ public sealed class GuestRamBacking
 {
     private readonly ConcurrentDictionary<ulong, HostPte> _replaced = new();
 
+    /// <summary>
+    /// Set once a page is replaced. Until then every lookup is the arithmetic alone: even a miss
+    /// in an empty <see cref="ConcurrentDictionary{TKey, TValue}"/> hashes and reads its buckets,
+    /// and the fault path looks up every page it maps. A lookup racing with the first replace
+    /// may still see the old frame, as one just before it would; the replace runs under the MMU
+    /// write lock after bumping <c>mmu_invalidate_seq</c>, so a fault that saw the old frame retries.
+    /// </summary>
+    private volatile bool _anyReplaced;
+
     internal GuestRamBacking(ulong firstPfn, ulong pages)
     {
         FirstPfn = firstPfn;
@@ -27,12 +36,16 @@ public sealed class GuestRamBacking
 
     /// <summary>The host mapping of page <paramref name="index"/>: its frame and whether the host lets it be written.</summary>
     public HostPte Lookup(ulong index) =>
-        _replaced.TryGetValue(index, out var pte) ? pte : new HostPte(FirstPfn + index, Writable: true);
+        _anyReplaced && _replaced.TryGetValue(index, out var pte) ? pte : new HostPte(FirstPfn + index, Writable: true);
 
     /// <summary>Whether a replaced page lies in pages [<paramref name="start"/>, <paramref name="end"/>) (the host then maps them at 4K).</summary>
-    public bool AnyReplacedIn(ulong start, ulong end) => _replaced.Keys.Any(k => k >= start && k < end);
+    public bool AnyReplacedIn(ulong start, ulong end) => _anyReplaced && _replaced.Keys.Any(k => k >= start && k < end);
 
-    internal void Replace(ulong index, HostPte pte) => _replaced[index] = pte;
+    internal void Replace(ulong index, HostPte pte)
+    {
+        _replaced[index] = pte;
+        _anyReplaced = true;
+    }
 }
 
 /// <summary>A host page-table entry behind guest RAM: the frame and whether it is writable.</summary>

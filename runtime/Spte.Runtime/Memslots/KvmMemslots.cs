@@ -70,7 +70,16 @@ public sealed class KvmMemslots
     /// <summary>KVM's <c>gfn_to_memslot</c>: the slot holding <paramref name="gfn"/>, or null (an MMIO GFN).</summary>
     public KvmMemorySlot? GfnToMemslot(int asId, ulong gfn)
     {
-        var slots = Volatile.Read(ref _active).Slots[asId];
+        var active = Volatile.Read(ref _active);
+
+        // try_get_memslot on last_used_slot: faults come in runs within one slot.
+        var last = Volatile.Read(ref active.LastUsedSlot[asId]);
+        if (last is not null && last.Contains(gfn))
+        {
+            return last;
+        }
+
+        var slots = active.Slots[asId];
         int lo = 0, hi = slots.Length - 1;
         while (lo <= hi)
         {
@@ -86,6 +95,7 @@ public sealed class KvmMemslots
             }
             else
             {
+                Volatile.Write(ref active.LastUsedSlot[asId], slot);
                 return slot;
             }
         }
@@ -223,5 +233,9 @@ public sealed class KvmMemslots
         }
     }
 
-    private sealed record Snapshot(KvmMemorySlot[][] Slots, ulong Generation);
+    /// <summary>One set of slots. <see cref="LastUsedSlot"/> is KVM's <c>last_used_slot</c> per address space: a hint, so racing writers may overwrite each other.</summary>
+    private sealed record Snapshot(KvmMemorySlot[][] Slots, ulong Generation)
+    {
+        public KvmMemorySlot?[] LastUsedSlot { get; } = new KvmMemorySlot?[AddressSpaceCount];
+    }
 }

@@ -17,26 +17,27 @@ namespace Spte.Runtime.Mmu;
 /// </remarks>
 public sealed class Rcu
 {
+    /// <summary>
+    /// Read-side nesting of the calling thread, over every <see cref="Rcu"/>: as in the kernel,
+    /// where there is one RCU, "inside a read-side section" is a property of the thread. A
+    /// thread-static field is a plain TLS access, where a <c>ThreadLocal</c> lookup was the
+    /// dearest part of a section.
+    /// </summary>
+    [ThreadStatic]
+    private static int t_depth;
+
     private readonly object _lock = new();
     private readonly int[] _readers = new int[2];
     private readonly List<Action>[] _callbacks = [[], []];
-    private readonly ThreadLocal<int> _depth = new(() => 0);
+    private List<Action>? _spare = [];
+    private int _pending;
     private int _epoch;
 
     /// <summary>Callbacks queued and not yet run.</summary>
-    public int Pending
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _callbacks[0].Count + _callbacks[1].Count;
-            }
-        }
-    }
+    public int Pending => Volatile.Read(ref _pending);
 
-    /// <summary>Whether the calling thread is inside a read-side section.</summary>
-    public bool InReadSection => _depth.Value > 0;
+    /// <summary>Whether the calling thread is inside a read-side section (of this or any other <see cref="Rcu"/>).</summary>
+    public bool InReadSection => t_depth > 0;
 
     /// <summary><c>rcu_read_lock</c>: enters a read-side section; dispose the result to leave it.</summary>
     public ReadSection ReadLock()
@@ -47,7 +48,7 @@ public sealed class Rcu
             Interlocked.Increment(ref _readers[epoch]);
             if (Volatile.Read(ref _epoch) == epoch)
             {
-                _depth.Value++;
+                t_depth++;
                 return new ReadSection(this, epoch);
             }
 
@@ -62,6 +63,7 @@ public sealed class Rcu
         lock (_lock)
         {
             _callbacks[_epoch].Add(callback);
+            Interlocked.Increment(ref _pending);
         }
     }
 
@@ -72,6 +74,16 @@ public sealed class Rcu
     /// <returns>The number of callbacks run.</returns>
     public int Poll()
     {
+        // Nothing queued: skip the epoch flip too. A flip only ages callbacks; one queued later
+        // goes into the epoch current then and still waits for that epoch to close and drain,
+        // and the close itself waits for the other epoch's readers, so every reader that could
+        // have seen the unlinked table is waited for whether or not earlier flips happened.
+        // A CallRcu racing with this read is simply left to the next poll.
+        if (Volatile.Read(ref _pending) == 0)
+        {
+            return 0;
+        }
+
         var run = 0;
         for (var round = 0; round < 2; round++)
         {
@@ -84,8 +96,13 @@ public sealed class Rcu
                     break;
                 }
 
+                // The closed epoch becomes the current one, so its list must be swapped for an
+                // empty one before the lock is released; the spare comes back once run, so a
+                // poll allocates only when another poll holds the spare.
                 ready = _callbacks[previous];
-                _callbacks[previous] = [];
+                _callbacks[previous] = _spare ?? [];
+                _spare = null;
+                Interlocked.Add(ref _pending, -ready.Count);
                 Volatile.Write(ref _epoch, previous);
             }
 
@@ -95,6 +112,11 @@ public sealed class Rcu
             }
 
             run += ready.Count;
+            ready.Clear();
+            lock (_lock)
+            {
+                _spare = ready;
+            }
         }
 
         return run;
@@ -121,7 +143,7 @@ public sealed class Rcu
 
     private void ReadUnlock(int epoch)
     {
-        _depth.Value--;
+        t_depth--;
         Interlocked.Decrement(ref _readers[epoch]);
     }
 

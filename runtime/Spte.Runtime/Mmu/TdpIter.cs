@@ -71,7 +71,7 @@ public struct TdpIter<T>
     public readonly int Index => _index;
 
     /// <summary>The current entry itself (<c>sptep</c>).</summary>
-    public readonly ref T Sptep => ref _ptPath[Level - 1]![_index];
+    public readonly ref T Sptep => ref HostMemory.Entry(_ptPath[Level - 1]!, _index);
 
     /// <summary>KVM's <c>tdp_iter_restart</c>: start again from the root at <see cref="NextLastLevelGfn"/>.</summary>
     public void Restart()
@@ -102,6 +102,19 @@ public struct TdpIter<T>
         Valid = false;
     }
 
+    /// <summary>
+    /// Moves sideways to entry <paramref name="index"/> of the current table, past entries the
+    /// caller handled itself (a zap's loop over a last-level table); the next <see cref="Next"/>
+    /// continues from there.
+    /// </summary>
+    internal void SkipTo(int index)
+    {
+        Gfn += (ulong)(index - _index) * PgLevel.PagesPerHpage(Level);
+        NextLastLevelGfn = Gfn;
+        _index = index;
+        OldSpte = ReadSpte(ref Sptep);
+    }
+
     /// <summary>Reads an entry the way <c>kvm_tdp_mmu_read_spte</c> does: one atomic 64-bit load.</summary>
     public static T ReadSpte(ref T sptep) => T.FromRaw(Volatile.Read(ref Unsafe.As<T, ulong>(ref sptep)));
 
@@ -125,7 +138,7 @@ public struct TdpIter<T>
             return false;
         }
 
-        var child = _host.PageTable<T>(OldSpte.Pfn)
+        var child = _host.EntriesOf<T>(OldSpte.Pfn)
             ?? throw new InvalidOperationException($"A present non-leaf SPTE {OldSpte} at level {Level} points to host frame 0x{OldSpte.Pfn:X}, which holds no page table (used after free).");
         Level--;
         _ptPath[Level - 1] = child;

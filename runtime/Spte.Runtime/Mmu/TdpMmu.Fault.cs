@@ -98,10 +98,7 @@ public sealed partial class TdpMmu<T>
                 return PageFaultResult.Retry;
             }
 
-            using (Rcu.ReadLock())
-            {
-                return TdpMmuMap(root, ref fault, cache);
-            }
+            return KvmTdpMmuMap(root, ref fault, cache);
         }
     }
 
@@ -188,7 +185,7 @@ public sealed partial class TdpMmu<T>
     /// (<c>KVM_PFN_ERR_RO_FAULT</c>). A write to a page the host shares read-only → break the
     /// share first (the host's copy-on-write, which invalidates the old mapping) and retry.
     /// </summary>
-    private PageFaultResult FaultinPfn(ref KvmPageFault fault)
+    internal PageFaultResult FaultinPfn(ref KvmPageFault fault)
     {
         fault.MmuSeq = MmuInvalidateSeq;
         var slot = Memslots.GfnToMemslot(fault.AsId, fault.Gfn);
@@ -217,14 +214,31 @@ public sealed partial class TdpMmu<T>
             return PageFaultResult.Retry;
         }
 
-        fault.Pfn = hostPte.Pfn;
         fault.MapWritable = !slot.IsReadOnly && hostPte.Writable;
         fault.GoalLevel = slot.MaxMappingLevel(fault.Gfn, fault.MaxLevel);
+
+        // kvm_mmu_hugepage_adjust: a large leaf maps the head frame. MaxMappingLevel allowed the
+        // level only where guest and host frames are aligned alike and no host page in the range
+        // was replaced, so the head frame is this frame rounded down.
+        fault.Pfn = hostPte.Pfn & ~(PgLevel.PagesPerHpage(fault.GoalLevel) - 1);
         return PageFaultResult.Continue;
     }
 
     /// <summary>
-    /// KVM's <c>kvm_tdp_mmu_map</c>: walk to the goal level, linking a fresh table (from the
+    /// KVM's <c>kvm_tdp_mmu_map</c> for a fault <see cref="FaultinPfn"/> resolved: the map step
+    /// alone, in its RCU read-side section. The caller holds the MMU lock for read and has
+    /// topped up <paramref name="cache"/>.
+    /// </summary>
+    internal PageFaultResult KvmTdpMmuMap(KvmMmuPage<T> root, ref KvmPageFault fault, MemoryCache<T> cache)
+    {
+        using (Rcu.ReadLock())
+        {
+            return TdpMmuMap(root, ref fault, cache);
+        }
+    }
+
+    /// <summary>
+    /// The loop of <c>kvm_tdp_mmu_map</c>: walk to the goal level, linking a fresh table (from the
     /// topped-up cache) wherever an entry is non-present; give up and retry when an entry is
     /// frozen or a compare-exchange loses a race. A large leaf above the goal level is zapped
     /// (frozen, then non-present) rather than split; the retried fault builds the lower table.
@@ -280,8 +294,7 @@ public sealed partial class TdpMmu<T>
         }
         else
         {
-            var pfn = fault.Slot.HostPteOf(iter.Gfn).Pfn;
-            newSpte = TdpSpte<T>.MakeSpte(iter.Level, pfn, SpteAccess.All, fault.MapWritable);
+            newSpte = TdpSpte<T>.MakeSpte(iter.Level, fault.Pfn, SpteAccess.All, fault.MapWritable);
         }
 
         var result = PageFaultResult.Fixed;

@@ -1,4 +1,5 @@
 using System;
+using Spte.Runtime.Memory;
 using Spte.Runtime.Memslots;
 
 namespace Spte.Runtime.Mmu;
@@ -216,6 +217,12 @@ public sealed partial class TdpMmu<T>
 
                 for (var iter = new TdpIter<T>(Host, root, PgLevel.Pg4K, start); iter.Valid && iter.Gfn < end; iter.Next())
                 {
+                    if (iter.Level == PgLevel.Pg4K)
+                    {
+                        flush |= ZapLeafTable(ref iter, end);
+                        continue;
+                    }
+
                     if (!iter.OldSpte.IsPresent || !TdpSpte<T>.IsLastSpte(iter.OldSpte, iter.Level))
                     {
                         continue;
@@ -233,5 +240,52 @@ public sealed partial class TdpMmu<T>
         }
 
         return flush;
+    }
+
+    /// <summary>
+    /// <c>tdp_mmu_zap_leafs</c> over the rest of the last-level table the iterator is in, up to
+    /// <paramref name="end"/>: one loop over the entries instead of an iterator step each, with
+    /// the same per-entry work (<c>kvm_tdp_mmu_write_spte</c>, then <c>handle_changed_spte</c>).
+    /// A present 4K leaf becoming non-present changes only the page counters there, so those are
+    /// added once per table. Leaves the iterator on the last entry handled.
+    /// </summary>
+    private bool ZapLeafTable(ref TdpIter<T> iter, ulong end)
+    {
+        var table = iter.Table;
+        var first = iter.Index;
+        var last = (int)Math.Min(HostMemory.EntriesPerPage - 1, (ulong)first + (end - 1 - iter.Gfn));
+        var value = ZapValue(ZapPath.ZapLeafs);
+        var written = 0;
+        var zapped = 0;
+        for (var i = first; i <= last; i++)
+        {
+            ref var sptep = ref HostMemory.Entry(table, i);
+            var old = TdpIter<T>.ReadSpte(ref sptep);
+            if (!old.IsPresent)
+            {
+                continue;
+            }
+
+            old = KvmTdpMmuWriteSpte(ref sptep, old, value, PgLevel.Pg4K);
+            written++;
+            if (value.IsPresent)
+            {
+                // Only an injected bug writes a present value; give it the full bookkeeping.
+                HandleChangedSpte(iter.AsId, iter.Gfn + (ulong)(i - first), old, value, PgLevel.Pg4K, shared: false);
+            }
+            else
+            {
+                zapped++;
+            }
+        }
+
+        if (zapped > 0)
+        {
+            Stats.Add(MmuStat.Pages4K, -zapped);
+            Stats.Add(MmuStat.SptesZapped, zapped);
+        }
+
+        iter.SkipTo(last);
+        return written > 0;
     }
 }

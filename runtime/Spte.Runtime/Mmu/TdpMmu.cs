@@ -19,7 +19,7 @@ namespace Spte.Runtime.Mmu;
 public sealed partial class TdpMmu<T>
     where T : struct, ITdpSpte<T>
 {
-    private readonly ReaderWriterLockSlim _mmuLock = new(LockRecursionPolicy.NoRecursion);
+    private readonly MmuLock _mmuLock = new();
     private readonly object _pagesLock = new();
     private readonly List<KvmMmuPage<T>> _roots = [];
     private readonly KvmMmuPage<T>?[] _livePages;
@@ -59,7 +59,7 @@ public sealed partial class TdpMmu<T>
     public ulong MaxGfn { get; }
 
     /// <summary>The MMU-notifier sequence (<c>mmu_invalidate_seq</c>): bumped by every invalidation under the write lock.</summary>
-    public long MmuInvalidateSeq => Interlocked.Read(ref _mmuInvalidateSeq);
+    public long MmuInvalidateSeq => Volatile.Read(ref _mmuInvalidateSeq);
 
     /// <summary>
     /// The seam for bug injection: what the zap paths write instead of <c>T.NonPresent</c>.
@@ -93,6 +93,23 @@ public sealed partial class TdpMmu<T>
 
     /// <summary><c>kvm_tdp_mmu_write_spte</c>: under the write lock, exchanged so a CPU's concurrent A/D update is not lost.</summary>
     private static T WriteSpte(ref T sptep, T value) => T.FromRaw(Interlocked.Exchange(ref RawRef(ref sptep), value.Raw));
+
+    /// <summary>
+    /// KVM's <c>kvm_tdp_mmu_write_spte</c> under the write lock: a plain store, unless the CPU
+    /// could set the accessed or dirty bit of <paramref name="old"/> meanwhile or the fast page
+    /// fault could make it writable (<c>spte_has_volatile_bits</c>); then an exchange, so that
+    /// update is not lost. Returns the value replaced.
+    /// </summary>
+    private static T KvmTdpMmuWriteSpte(ref T sptep, T old, T value, int level)
+    {
+        if (old.IsPresent && TdpSpte<T>.IsLastSpte(old, level) && TdpSpte<T>.SpteHasVolatileBits(old))
+        {
+            return WriteSpte(ref sptep, value);
+        }
+
+        Volatile.Write(ref RawRef(ref sptep), value.Raw);
+        return old;
+    }
 
     /// <summary><c>__tdp_mmu_set_spte_atomic</c>: compare-exchange against <c>iter.OldSpte</c>; on failure the iterator holds the current value.</summary>
     private static bool TrySetSpteRaw(ref TdpIter<T> iter, T value)
@@ -129,7 +146,7 @@ public sealed partial class TdpMmu<T>
     /// <summary><c>tdp_mmu_iter_set_spte</c>: the exclusive-lock update plus its bookkeeping.</summary>
     private void TdpMmuIterSetSpte(ref TdpIter<T> iter, T value)
     {
-        var old = WriteSpte(ref iter.Sptep, value);
+        var old = KvmTdpMmuWriteSpte(ref iter.Sptep, iter.OldSpte, value, iter.Level);
         HandleChangedSpte(iter.AsId, iter.Gfn, old, value, iter.Level, shared: false);
         iter.OldSpte = value;
     }
@@ -280,32 +297,34 @@ public sealed partial class TdpMmu<T>
         _ => MmuStat.Pages1G,
     };
 
-    private LockScope ReadLock()
+    /// <summary><c>read_lock(&amp;kvm-&gt;mmu_lock)</c>; dispose the result to unlock.</summary>
+    internal LockScope ReadLock()
     {
-        _mmuLock.EnterReadLock();
+        _mmuLock.EnterRead();
         return new LockScope(_mmuLock, write: false);
     }
 
     private LockScope WriteLock()
     {
-        _mmuLock.EnterWriteLock();
+        _mmuLock.EnterWrite();
         return new LockScope(_mmuLock, write: true);
     }
 
     /// <summary>Bumps <c>mmu_invalidate_seq</c>; call with the write lock held, before the zap.</summary>
     private void InvalidateBegin() => Interlocked.Increment(ref _mmuInvalidateSeq);
 
-    private readonly struct LockScope(ReaderWriterLockSlim rwLock, bool write) : IDisposable
+    /// <summary>A held MMU lock; disposing it unlocks.</summary>
+    internal readonly struct LockScope(MmuLock mmuLock, bool write) : IDisposable
     {
         public void Dispose()
         {
             if (write)
             {
-                rwLock.ExitWriteLock();
+                mmuLock.ExitWrite();
             }
             else
             {
-                rwLock.ExitReadLock();
+                mmuLock.ExitRead();
             }
         }
     }

@@ -44,6 +44,16 @@ public static class TdpSpte<T>
     public static bool IsDirtySpte(T spte) => (spte.Raw & T.ShadowDirtyMask) != 0;
 
     /// <summary>
+    /// KVM's <c>spte_has_volatile_bits</c> with A/D bits enabled: someone else may change this
+    /// present leaf without the MMU lock. The fast page fault makes an MMU-writable SPTE
+    /// writable; the CPU sets the accessed bit, and the dirty bit of a writable SPTE.
+    /// </summary>
+    public static bool SpteHasVolatileBits(T spte) =>
+        (!IsWritablePte(spte) && IsMmuWritableSpte(spte))
+        || !IsAccessedSpte(spte)
+        || (IsWritablePte(spte) && !IsDirtySpte(spte));
+
+    /// <summary>
     /// KVM's <c>make_spte</c> for a TDP leaf: MMU-present, the vendor's present bits, accessed
     /// (not a prefetch), execute/user per <paramref name="access"/>, the page-size bit above 4K,
     /// the RAM memory type, host-writable when the host allows writes, and, when writable,
