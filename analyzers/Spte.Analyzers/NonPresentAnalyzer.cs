@@ -16,6 +16,25 @@ namespace Spte.Analyzers;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class NonPresentAnalyzer : DiagnosticAnalyzer
 {
+    /// <summary>Every operation kind a rule looks at; <see cref="Analyze"/> dispatches on the kind.</summary>
+    private static readonly ImmutableArray<OperationKind> Kinds = ImmutableArray.Create(
+        OperationKind.DefaultValue,
+        OperationKind.ObjectCreation,
+        OperationKind.TypeParameterObjectCreation,
+        OperationKind.Invocation,
+        OperationKind.SimpleAssignment,
+        OperationKind.VariableDeclarator,
+        OperationKind.FieldInitializer,
+        OperationKind.PropertyInitializer,
+        OperationKind.Return,
+        OperationKind.YieldReturn,
+        OperationKind.Argument,
+        OperationKind.DeconstructionAssignment,
+        OperationKind.ArrayCreation,
+        OperationKind.None,
+        OperationKind.Binary,
+        OperationKind.IsPattern);
+
     /// <inheritdoc/>
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => DiagnosticDescriptors.All;
 
@@ -36,37 +55,44 @@ public sealed class NonPresentAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var model = new SpteModel(symbols);
-        context.RegisterOperationBlockStartAction(block =>
-        {
-            var blocks = block.OperationBlocks;
-            var owner = block.OwningSymbol;
-            var scope = new BlockScope(model, () => SlotFlow.Compute(model, blocks, owner), owner);
+        // One action for all kinds, registered once per compilation: a per-block start action with
+        // one registration per rule made the compiler build an action table for every method and
+        // call several actions per invocation. The slot flow is cached per block instead (BlockFlows).
+        var flows = new BlockFlows(new SpteModel(symbols));
+        context.RegisterOperationAction(c => Analyze(c, new BlockScope(flows, c.ContainingSymbol, c.Operation)), Kinds);
+    }
 
-            block.RegisterOperationAction(
-                c => RawZeroRule.AnalyzeZeroEntry(c, scope),
-                OperationKind.DefaultValue,
-                OperationKind.ObjectCreation,
-                OperationKind.TypeParameterObjectCreation,
-                OperationKind.Invocation);
-            block.RegisterOperationAction(
-                c => RawZeroRule.AnalyzeRawStore(c, scope),
-                OperationKind.SimpleAssignment,
-                OperationKind.VariableDeclarator,
-                OperationKind.FieldInitializer,
-                OperationKind.PropertyInitializer,
-                OperationKind.Return,
-                OperationKind.YieldReturn,
-                OperationKind.Argument,
-                OperationKind.Invocation,
-                OperationKind.DeconstructionAssignment,
-                OperationKind.ArrayCreation);
-            block.RegisterOperationAction(c => ZeroFilledTableRule.AnalyzeArrayCreation(c, scope), OperationKind.ArrayCreation);
-            block.RegisterOperationAction(c => ZeroFilledTableRule.AnalyzeStackAlloc(c, scope), OperationKind.None);
-            block.RegisterOperationAction(c => ZeroFilledTableRule.AnalyzeInvocation(c, scope), OperationKind.Invocation);
-            block.RegisterOperationAction(c => PresenceTestRule.AnalyzeBinary(c, scope), OperationKind.Binary);
-            block.RegisterOperationAction(c => PresenceTestRule.AnalyzeIsPattern(c, scope), OperationKind.IsPattern);
-            block.RegisterOperationAction(c => PresenceTestRule.AnalyzeEquals(c, scope), OperationKind.Invocation);
-        });
+    private static void Analyze(OperationAnalysisContext context, BlockScope scope)
+    {
+        switch (context.Operation.Kind)
+        {
+            case OperationKind.DefaultValue:
+            case OperationKind.ObjectCreation:
+            case OperationKind.TypeParameterObjectCreation:
+                RawZeroRule.AnalyzeZeroEntry(context, scope);
+                break;
+            case OperationKind.Invocation:
+                RawZeroRule.AnalyzeZeroEntry(context, scope);
+                RawZeroRule.AnalyzeRawStore(context, scope);
+                ZeroFilledTableRule.AnalyzeInvocation(context, scope);
+                PresenceTestRule.AnalyzeEquals(context, scope);
+                break;
+            case OperationKind.ArrayCreation:
+                RawZeroRule.AnalyzeRawStore(context, scope);
+                ZeroFilledTableRule.AnalyzeArrayCreation(context, scope);
+                break;
+            case OperationKind.None:
+                ZeroFilledTableRule.AnalyzeStackAlloc(context, scope);
+                break;
+            case OperationKind.Binary:
+                PresenceTestRule.AnalyzeBinary(context, scope);
+                break;
+            case OperationKind.IsPattern:
+                PresenceTestRule.AnalyzeIsPattern(context, scope);
+                break;
+            default:
+                RawZeroRule.AnalyzeRawStore(context, scope);
+                break;
+        }
     }
 }

@@ -1,28 +1,37 @@
-using System;
-using System.Threading;
 using Microsoft.CodeAnalysis;
 using Spte.Analyzers.Symbols;
 
 namespace Spte.Analyzers.Flow;
 
-/// <summary>What the rules share within one operation block: the model and the block's slot flow.</summary>
-internal sealed class BlockScope
+/// <summary>
+/// What the rules share about the operation being analysed: the model, the symbol that owns its
+/// operation block, and the block's slot flow, computed on first need only (most blocks never store
+/// a zero into a raw local). A value passed down by the one operation action, so it costs nothing
+/// on the path that rejects an operation.
+/// </summary>
+internal readonly struct BlockScope
 {
-    private readonly Lazy<SlotFlow> _flow;
+    private readonly BlockFlows _flows;
+    private readonly IOperation _operation;
 
-    public BlockScope(SpteModel model, Func<SlotFlow> computeFlow, ISymbol owner)
+    public BlockScope(BlockFlows flows, ISymbol owner, IOperation operation)
     {
-        Model = model;
+        _flows = flows;
         Owner = owner;
-
-        // Computed on first need only: most blocks never touch a raw slot.
-        _flow = new Lazy<SlotFlow>(computeFlow, LazyThreadSafetyMode.ExecutionAndPublication);
+        _operation = operation;
     }
 
-    public SpteModel Model { get; }
+    public SpteModel Model => _flows.Model;
 
     /// <summary>The symbol that owns the block (method, field, property).</summary>
     public ISymbol Owner { get; }
 
-    public SlotFlow Flow => _flow.Value;
+    /// <summary>
+    /// The format of the slot <paramref name="operation"/> denotes, if it is one. The block's data
+    /// flow is computed only when the answer depends on a local (<c>_table[i]</c> needs none).
+    /// </summary>
+    public FormatInfo? SlotOf(IOperation? operation) => _flows.SlotOf(operation, _operation, Owner);
+
+    /// <summary>The format of the slot local <paramref name="local"/>, if it is one.</summary>
+    public FormatInfo? LocalSlot(ILocalSymbol local) => _flows.Flow(_operation, Owner).LocalSlot(local);
 }

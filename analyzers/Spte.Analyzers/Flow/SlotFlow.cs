@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -37,9 +38,15 @@ internal sealed class SlotFlow
     private readonly Dictionary<ILocalSymbol, FormatInfo?> _locals = new(SymbolEqualityComparer.Default);
     private readonly HashSet<ILocalSymbol> _arithmetic = new(SymbolEqualityComparer.Default);
 
-    private SlotFlow(SpteModel model) => _model = model;
+    private readonly Func<ILocalSymbol, FormatInfo?> _localSlot;
 
-    /// <summary>A flow with no locals: for operations outside any block.</summary>
+    private SlotFlow(SpteModel model)
+    {
+        _model = model;
+        _localSlot = LocalSlot;
+    }
+
+    /// <summary>A flow with no locals: follows slot expressions, asking for locals elsewhere (<see cref="BlockFlows"/>).</summary>
     public static SlotFlow Empty(SpteModel model) => new(model);
 
     /// <summary>Computes the local slots of the blocks.</summary>
@@ -51,7 +58,13 @@ internal sealed class SlotFlow
     }
 
     /// <summary>The format of the slot <paramref name="operation"/> denotes, if it is one.</summary>
-    public FormatInfo? SlotOf(IOperation? operation)
+    public FormatInfo? SlotOf(IOperation? operation) => SlotOf(operation, _localSlot);
+
+    /// <summary>
+    /// <see cref="SlotOf(IOperation?)"/> with the slots of locals taken from <paramref name="localSlot"/>,
+    /// which is called only when the expression reaches a local.
+    /// </summary>
+    public FormatInfo? SlotOf(IOperation? operation, Func<ILocalSymbol, FormatInfo?> localSlot)
     {
         for (var depth = 0; operation is not null && depth < MaxDepth; depth++)
         {
@@ -62,7 +75,7 @@ internal sealed class SlotFlow
                 case IParameterReferenceOperation parameter:
                     return _model.Slot(parameter.Parameter);
                 case ILocalReferenceOperation local:
-                    return LocalSlot(local.Local);
+                    return localSlot(local.Local);
                 case IInvocationOperation invocation when _model.Slot(invocation.TargetMethod) is { } returned:
                     return returned;
                 case IPropertyReferenceOperation property when _model.Slot(property.Property) is { } marked:
@@ -71,7 +84,7 @@ internal sealed class SlotFlow
                     when _model.Entry(instance.Type) is { } entry && EntryType.IsMember(property.Property, entry.Raw):
                     return entry.Format;
                 case IConditionalOperation conditional:
-                    return Combine(SlotOf(conditional.WhenTrue), SlotOf(conditional.WhenFalse));
+                    return Combine(SlotOf(conditional.WhenTrue, localSlot), SlotOf(conditional.WhenFalse, localSlot));
             }
 
             operation = DerivedFrom(operation);

@@ -92,7 +92,8 @@ internal static class PresenceTestRule
             }
         }
         else if (model.Shape(subject.Type) == RawShape.Scalar
-            && scope.Flow.SlotOf(subject) is { } format
+            && ZeroValues.MayBeEmptyRaw(other, model)
+            && scope.SlotOf(subject) is { } format
             && ZeroValues.IsEmptyRaw(other, format, model, out var isZero))
         {
             // A raw slot value: table[i] != 0, *p == T.NonPresentValue, a local read from a slot.

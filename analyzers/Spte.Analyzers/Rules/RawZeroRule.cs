@@ -64,15 +64,22 @@ internal static class RawZeroRule
         var model = scope.Model;
         switch (context.Operation)
         {
+            // Arguments first: they are most of the operations this sees.
+            case IArgumentOperation { Parameter: { RefKind: RefKind.None or RefKind.In } parameter } argument
+                when parameter.Type.SpecialType == SpecialType.System_UInt64 && ZeroValues.HasRawZero(argument.Value, model):
+                Check(context, model.Slot(parameter), argument.Value, model);
+                break;
+            case IArgumentOperation:
+                break;
             case ISimpleAssignmentOperation { IsRef: false } assignment
                 when model.Shape(assignment.Target.Type) == RawShape.Scalar && ZeroValues.HasRawZero(assignment.Value, model):
-                Check(context, scope.Flow.SlotOf(assignment.Target), assignment.Value, model);
+                Check(context, scope.SlotOf(assignment.Target), assignment.Value, model);
                 break;
             case IVariableDeclaratorOperation { Initializer: { } initializer } declarator
                 when declarator.Symbol.RefKind == RefKind.None
                 && model.Shape(declarator.Symbol.Type) == RawShape.Scalar
                 && ZeroValues.HasRawZero(initializer.Value, model):
-                Check(context, scope.Flow.LocalSlot(declarator.Symbol), initializer.Value, model);
+                Check(context, scope.LocalSlot(declarator.Symbol), initializer.Value, model);
                 break;
             case IFieldInitializerOperation initializer when ZeroValues.HasRawZero(initializer.Value, model):
                 foreach (var field in initializer.InitializedFields)
@@ -103,10 +110,6 @@ internal static class RawZeroRule
                 }
 
                 break;
-            case IArgumentOperation { Parameter: { RefKind: RefKind.None or RefKind.In } parameter } argument
-                when model.Shape(parameter.Type) == RawShape.Scalar && ZeroValues.HasRawZero(argument.Value, model):
-                Check(context, model.Slot(parameter), argument.Value, model);
-                break;
             case IInvocationOperation invocation when KnownMethods.IsExchange(invocation.TargetMethod, model.Symbols):
                 CheckExchange(context, invocation, scope);
                 break;
@@ -116,7 +119,7 @@ internal static class RawZeroRule
                 break;
             case IArrayCreationOperation { Initializer: { } initializer } creation
                 when creation.Type is IArrayTypeSymbol { Rank: 1, ElementType.SpecialType: SpecialType.System_UInt64 }
-                && initializer.ElementValues.Any(element => ZeroValues.HasRawZero(element, model)):
+                && HasRawZeroElement(initializer, model):
                 if (Destinations.SlotOf(creation, scope) is { } format)
                 {
                     foreach (var element in initializer.ElementValues)
@@ -127,6 +130,19 @@ internal static class RawZeroRule
 
                 break;
         }
+    }
+
+    private static bool HasRawZeroElement(IArrayInitializerOperation initializer, SpteModel model)
+    {
+        foreach (var element in initializer.ElementValues)
+        {
+            if (ZeroValues.HasRawZero(element, model))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -144,7 +160,7 @@ internal static class RawZeroRule
         if (invocation.Arguments.ArgumentFor(0) is not { } location
             || scope.Model.Shape(location.Value.Type) != RawShape.Scalar
             || !invocation.Arguments.Any(argument => IsExchangedValue(argument, location) && ZeroValues.HasRawZero(argument.Value, scope.Model))
-            || scope.Flow.SlotOf(location.Value) is not { } format)
+            || scope.SlotOf(location.Value) is not { } format)
         {
             return;
         }
@@ -182,7 +198,7 @@ internal static class RawZeroRule
             }
             else if (scope.Model.Shape(element.Type) == RawShape.Scalar && ZeroValues.HasRawZero(value.Elements[i], scope.Model))
             {
-                Check(context, scope.Flow.SlotOf(element), value.Elements[i], scope.Model);
+                Check(context, scope.SlotOf(element), value.Elements[i], scope.Model);
             }
         }
     }

@@ -1,4 +1,4 @@
-using System.Linq;
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -22,7 +22,7 @@ internal static class ZeroFilledTableRule
         var creation = (IArrayCreationOperation)context.Operation;
         if (creation.Initializer is not null
             || creation.Type is not IArrayTypeSymbol array
-            || creation.DimensionSizes.All(size => size.IsZeroConstant()))
+            || AllZero(creation.DimensionSizes))
         {
             return;
         }
@@ -169,7 +169,7 @@ internal static class ZeroFilledTableRule
         }
         else if (model.IsRawTable(table.Type)
             && ZeroValues.HasRawZero(value, model)
-            && scope.Flow.SlotOf(table) is { ZeroIsWrong: true } format)
+            && scope.SlotOf(table) is { ZeroIsWrong: true } format)
         {
             foreach (var leaf in ZeroValues.RawZeroLeaves(value, model))
             {
@@ -192,10 +192,24 @@ internal static class ZeroFilledTableRule
         {
             context.ReportDiagnostic(Reports.ZeroTable(invocation, entry, fix));
         }
-        else if (model.IsRawTable(table.Type) && scope.Flow.SlotOf(table) is { ZeroIsWrong: true } format)
+        else if (model.IsRawTable(table.Type) && scope.SlotOf(table) is { ZeroIsWrong: true } format)
         {
             context.ReportDiagnostic(Reports.ZeroRawTable(invocation, format, fix));
         }
+    }
+
+    /// <summary>Whether every size is a constant 0 (an empty table: nothing to fill).</summary>
+    private static bool AllZero(ImmutableArray<IOperation> sizes)
+    {
+        foreach (var size in sizes)
+        {
+            if (!size.IsZeroConstant())
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static TableFix FillAfter(IOperation creation, SpteModel model) =>

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using Spte.Analyzers.Flow;
@@ -17,6 +16,22 @@ internal static class ZeroValues
     /// </summary>
     public static bool IsZeroEntry(IOperation operation, SpteModel model, out EntryType? entry)
     {
+        entry = null;
+
+        // The shape of the operation first (no symbol lookup): most calls are not FromRaw(0).
+        switch (operation.Kind)
+        {
+            case OperationKind.DefaultValue:
+            case OperationKind.TypeParameterObjectCreation:
+            case OperationKind.ObjectCreation:
+            case OperationKind.Conversion:
+                break;
+            case OperationKind.Invocation when operation is IInvocationOperation { Arguments.Length: 1 } call && call.Arguments[0].Value.IsZeroConstant():
+                break;
+            default:
+                return false;
+        }
+
         entry = model.Entry(operation.Type);
         if (entry is null)
         {
@@ -68,8 +83,50 @@ internal static class ZeroValues
             && EntryType.IsMember(property.Property, model.Symbols.SpteNonPresentValue);
     }
 
-    /// <summary>Whether <see cref="RawZeroLeaves"/> finds any zero part: the cheap test to make before looking up a slot.</summary>
-    public static bool HasRawZero(IOperation value, SpteModel model) => RawZeroLeaves(value, model).Any();
+    /// <summary>
+    /// Whether <see cref="IsEmptyRaw"/> can hold for some format: a constant or <c>T.NonPresentValue</c>.
+    /// The test to make before looking up the slot (and data flow) of the other side of a comparison.
+    /// </summary>
+    public static bool MayBeEmptyRaw(IOperation operation, SpteModel model) =>
+        operation.TryGetIntegralConstant(out _)
+        || (operation.WalkDownConversions() is IPropertyReferenceOperation property
+            && EntryType.IsMember(property.Property, model.Symbols.SpteNonPresentValue));
+
+    /// <summary>
+    /// Whether <see cref="RawZeroLeaves"/> finds any zero part: the cheap test to make before looking
+    /// up a slot. The same walk without an enumerator, as it runs on nearly every <c>ulong</c> store.
+    /// </summary>
+    public static bool HasRawZero(IOperation value, SpteModel model)
+    {
+        if (value.IsZeroConstant())
+        {
+            return true;
+        }
+
+        switch (value)
+        {
+            case IConversionOperation conversion:
+                return HasRawZero(conversion.Operand, model);
+            case IConditionalOperation conditional:
+                return HasRawZero(conditional.WhenTrue, model) || (conditional.WhenFalse is { } whenFalse && HasRawZero(whenFalse, model));
+            case ISwitchExpressionOperation switchExpression:
+                foreach (var arm in switchExpression.Arms)
+                {
+                    if (HasRawZero(arm.Value, model))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            case IPropertyReferenceOperation { Instance: { } instance } property:
+                return model.Entry(instance.Type) is { } entry
+                    && EntryType.IsMember(property.Property, entry.Raw)
+                    && IsZeroEntry(instance.WalkDownConversions(), model, out _);
+            default:
+                return false;
+        }
+    }
 
     /// <summary>
     /// The parts of a value written to a raw slot that are zero: the value itself when it is a

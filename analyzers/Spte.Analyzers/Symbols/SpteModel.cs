@@ -20,15 +20,26 @@ internal sealed class SpteModel
     public SpteSymbols Symbols { get; }
 
     /// <summary>The entry type <paramref name="type"/> is, if any.</summary>
+    /// <remarks>
+    /// Entries are structs or type parameters, never special types (<c>ulong</c>, <c>bool</c>, …):
+    /// that test rejects most types without hashing a symbol into the cache.
+    /// </remarks>
     public EntryType? Entry(ITypeSymbol? type) =>
-        type is null or IErrorTypeSymbol ? null : _entries.GetOrAdd(type, ClassifyEntry);
+        type is null or IErrorTypeSymbol
+            || type.SpecialType != SpecialType.None
+            || type.TypeKind is not (TypeKind.Struct or TypeKind.TypeParameter)
+            ? null
+            : _entries.GetOrAdd(type, ClassifyEntry);
 
     /// <summary>
     /// The format whose entries a <c>[SpteSlot(typeof(T))]</c> symbol holds (fields, properties,
     /// parameters, and <c>[return: SpteSlot]</c> on methods), if it is one and of a raw shape.
     /// </summary>
+    /// <remarks>A symbol whose type has no raw shape is no slot: that test comes before the cache.</remarks>
     public FormatInfo? Slot(ISymbol? symbol) =>
-        symbol is null || Symbols.SlotAttribute is null ? null : _slots.GetOrAdd(symbol, ClassifySlot);
+        symbol is null || Symbols.SlotAttribute is null || Shape(SlotType(symbol)) == RawShape.None
+            ? null
+            : _slots.GetOrAdd(symbol, ClassifySlot);
 
     /// <summary>The raw shape of <paramref name="type"/>.</summary>
     public RawShape Shape(ITypeSymbol? type) => type switch
@@ -124,21 +135,20 @@ internal sealed class SpteModel
         && SpteSymbols.Is(type.OriginalDefinition, Symbols.Spte)
         && SymbolEqualityComparer.Default.Equals(type.TypeArguments[0], self);
 
+    /// <summary>The type of the value a slot symbol holds: a method's return type, else the symbol's type.</summary>
+    private static ITypeSymbol? SlotType(ISymbol symbol) => symbol switch
+    {
+        IMethodSymbol method => method.ReturnType,
+        IFieldSymbol field => field.Type,
+        IPropertySymbol property => property.Type,
+        IParameterSymbol parameter => parameter.Type,
+        _ => null,
+    };
+
     private FormatInfo? ClassifySlot(ISymbol symbol)
     {
-        var (attributes, type) = symbol switch
-        {
-            IMethodSymbol method => (method.GetReturnTypeAttributes(), method.ReturnType),
-            IFieldSymbol field => (field.GetAttributes(), field.Type),
-            IPropertySymbol property => (property.GetAttributes(), property.Type),
-            IParameterSymbol parameter => (parameter.GetAttributes(), parameter.Type),
-            _ => (default, null),
-        };
-        if (type is null || Shape(type) == RawShape.None)
-        {
-            return null;
-        }
-
+        // Slot has checked the shape of the symbol's type.
+        var attributes = symbol is IMethodSymbol method ? method.GetReturnTypeAttributes() : symbol.GetAttributes();
         foreach (var attribute in attributes)
         {
             if (SpteSymbols.Is(attribute.AttributeClass, Symbols.SlotAttribute)

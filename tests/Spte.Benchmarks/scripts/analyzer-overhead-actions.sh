@@ -2,10 +2,12 @@
 # Which of NonPresentAnalyzer's rules costs the most. The three rules share one analyzer (so the
 # slot data flow of a method is computed once), and Roslyn runs an analyzer's actions whenever any
 # of its rules is enabled: setting one rule to none in .editorconfig saves nothing. Instead this
-# copies analyzers/Spte.Analyzers to /tmp once per variant, keeps only one rule's operation actions
-# in each copy (raw: SPTE1001, table: SPTE1002, presence: SPTE1003, none: the block-start action
-# alone; raw-entry/raw-store: one of SPTE1001's two actions), builds them, and compiles the project of analyzer-overhead.sh (run that first) RUNS
-# times (default 3) with each, printing NonPresentAnalyzer's line of the -p:ReportAnalyzer=true report.
+# copies analyzers/Spte.Analyzers to /tmp once per variant and keeps, in the analyzer's one
+# operation action (NonPresentAnalyzer.Analyze, which dispatches on the operation kind), only the
+# calls into one rule (raw: SPTE1001, table: SPTE1002, presence: SPTE1003, none: the action alone,
+# dispatching to nothing; raw-entry/raw-store: one of SPTE1001's two entry points), builds them, and
+# compiles the project of analyzer-overhead.sh (run that first) RUNS times (default 3) with each,
+# printing NonPresentAnalyzer's line of the -p:ReportAnalyzer=true report.
 #   usage: [VARIANTS="raw table ..."] analyzer-overhead-actions.sh [RUNS] [PROJECT_DIR]
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -23,17 +25,16 @@ cp -r "$repo/generator/Spte.Generator/Diagnostics" "$work/generator/Spte.Generat
 for variant in $variants; do
   mkdir -p "$work/analyzers/$variant"
   (cd "$source" && tar cf - --exclude=bin --exclude=obj .) | tar xf - -C "$work/analyzers/$variant"
-  # Drop the RegisterOperationAction calls (one statement each, possibly over several lines) that
-  # call another rule's methods.
+  # Drop the dispatcher's calls (one line each) into another rule's methods.
   python3 - "$work/analyzers/$variant/NonPresentAnalyzer.cs" "$variant" <<'PY'
 import re, sys
 path, keep = sys.argv[1], sys.argv[2]
 rules = {'raw': 'RawZeroRule.', 'raw-entry': 'RawZeroRule.AnalyzeZeroEntry', 'raw-store': 'RawZeroRule.AnalyzeRawStore',
          'table': 'ZeroFilledTableRule.', 'presence': 'PresenceTestRule.'}
 text = open(path).read()
-calls = re.findall(r'\n *block\.RegisterOperationAction\(.*?\);', text, re.S)
-assert len(calls) >= 3, 'NonPresentAnalyzer no longer registers its actions this way'
-for call in calls:
+calls = re.findall(r'\n *(?:RawZeroRule|ZeroFilledTableRule|PresenceTestRule)\.Analyze\w+\(context, scope\);', text)
+assert len(calls) >= 3, 'NonPresentAnalyzer no longer dispatches to the rules this way'
+for call in set(calls):
     if keep == 'none' or rules[keep] not in call:
         text = text.replace(call, '')
 open(path, 'w').write(text)

@@ -6,10 +6,12 @@
 #   with      attributes + generator + Spte.Analyzers
 #   with-noN  as "with", plus an .editorconfig that sets SPTE100N to none (per-rule experiment;
 #             only when RULES=1 in the environment)
+#   other     as "with", but with the Spte.Analyzers.dll at $COMPARE (another build of the
+#             analyzers, e.g. a copy of the previous commit's; only when COMPARE is set)
 # and prints, per run: the load average, MSBuild's "Time Elapsed", the Csc task's time, Roslyn's
 # "Total analyzer/generator execution time", the build's CPU time, the Spte.Analyzers.NonPresentAnalyzer and
 # Spte.Generator lines of the -p:ReportAnalyzer=true report, and the number of SPTE warnings.
-#   usage: [RULES=1] analyzer-overhead.sh [RUNS] [LINES] [DIR]
+#   usage: [RULES=1] [COMPARE=other/Spte.Analyzers.dll] analyzer-overhead.sh [RUNS] [LINES] [DIR]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
@@ -29,6 +31,7 @@ dotnet restore "$dir/Overhead.csproj" -v q -nologo
 
 configs="without with"
 if [ "${RULES:-0}" = 1 ]; then configs="$configs with-no1001 with-no1002 with-no1003"; fi
+if [ -n "${COMPARE:-}" ]; then configs="$configs other"; fi
 
 for run in $(seq 1 "$runs"); do
   for config in $configs; do
@@ -37,6 +40,7 @@ for run in $(seq 1 "$runs"); do
       with-no*) printf 'root = true\n[*.cs]\ndotnet_diagnostic.SPTE%s.severity = none\n' "${config#with-no}" > "$dir/.editorconfig" ;;
     esac
     with=false; [ "$config" != without ] && with=true
+    other=(); [ "$config" = other ] && other=(-p:SpteAnalyzers="$COMPARE")
     log="$dir/build-$config-$run.log"
     load=$(cut -d' ' -f1-3 /proc/loadavg)
     # --no-incremental: a full compile every time. No compiler server and no node reuse: each run
@@ -44,7 +48,7 @@ for run in $(seq 1 "$runs"); do
     # CPU seconds (user + sys of MSBuild and csc) vary less with the load than the elapsed time.
     TIMEFORMAT="cpu %U user + %S sys s"
     { time dotnet build "$dir/Overhead.csproj" -c Release --no-restore --no-incremental -nologo -nodeReuse:false \
-      -p:WithAnalyzers=$with -p:UseSharedCompilation=false -p:ReportAnalyzer=true \
+      -p:WithAnalyzers=$with "${other[@]}" -p:UseSharedCompilation=false -p:ReportAnalyzer=true \
       -clp:PerformanceSummary -v d > "$log" ; } 2> "$log.cpu"
     echo "run $run $config (load average before $load, after $(cut -d' ' -f1-3 /proc/loadavg), log $log):"
     grep -E "Total (generator|analyzer) execution time" "$log" | sed 's/^ */  /'
