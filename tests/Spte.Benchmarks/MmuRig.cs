@@ -19,6 +19,10 @@ internal sealed class MmuRig<T>
     public MmuRig(ulong slotPages, MmioSpteMask mmio, Func<HostMemory, ITdpWalker> walker)
     {
         Host = new HostMemory(pageTableBudget: 1 << 16, maxPhyAddr: 46);
+
+        // The C reference touches its table pool before timing; KVM's memory cache is topped up
+        // from resident memory. Make the memory of every table the slot can need resident too.
+        Host.PopulatePageTables<T>(TablesFor(slotPages) + MemoryCache<T>.DefaultCapacity);
         Mmu = new TdpMmu<T>(Host, new KvmMemslots(), new TdpMmuOptions { Mmio = mmio, MaxHugePageLevel = PgLevel.Pg4K });
         var change = Mmu.Memslots.Prepare(0, 0, slotPages << HostMemory.PageShift, KvmMemFlags.None, readOnlyAllowed: true, Mmu.MaxGfn, Host)!;
         Mmu.Memslots.Commit(change);
@@ -36,6 +40,19 @@ internal sealed class MmuRig<T>
     public KvmMmuPage<T> Root { get; }
 
     public ITdpWalker Walker { get; }
+
+    /// <summary>Page tables a 4-level tree needs to map every page of a slot of <paramref name="pages"/> at GPA 0 with 4K leaves.</summary>
+    private static int TablesFor(ulong pages)
+    {
+        var tables = 1;
+        for (var level = 1; level < PgLevel.Root4Level; level++)
+        {
+            pages = (pages + HostMemory.EntriesPerPage - 1) / HostMemory.EntriesPerPage;
+            tables += (int)pages;
+        }
+
+        return tables;
+    }
 
     /// <summary>The fault handler alone: <c>kvm_mmu_page_fault</c> for a read of <paramref name="gfn"/>.</summary>
     public PageFaultResult Fault(ulong gfn, PageFaultErrorCode error) =>

@@ -238,11 +238,28 @@ internal static class MmuScale
             clockRead);
     }
 
-    /// <summary>What one fresh page table costs: the memory cache's top-up from host memory (allocation and the non-present fill).</summary>
+    /// <summary>
+    /// What one page table costs the memory cache's top-up (taking a frame and the non-present
+    /// fill): from fresh host memory (allocated and first touched on demand), from memory
+    /// populated beforehand (as the C reference's pool and KVM's resident pages are), and from
+    /// tables freed earlier (the RCU-freed tables the runtime reuses).
+    /// </summary>
     private static void PrintTableAllocation()
     {
         const int tables = 40 * 1000;
-        var host = new HostMemory(pageTableBudget: tables + 64, maxPhyAddr: 46);
+        var fresh = new HostMemory(pageTableBudget: tables + 64, maxPhyAddr: 46);
+        var freshNs = Topups(fresh, tables);
+        var populated = new HostMemory(pageTableBudget: tables + 64, maxPhyAddr: 46);
+        populated.PopulatePageTables<EptSpte>(tables);
+        var populatedNs = Topups(populated, tables);
+        var reusedNs = Topups(populated, tables);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"table allocation (MemoryCache.Topup), ns per 512-entry table: fresh host memory {freshNs:F1}, populated {populatedNs:F1}, reused after free {reusedNs:F1}"));
+    }
+
+    /// <summary>Tops up caches until <paramref name="tables"/> tables are held, frees them all, and returns the ns per table of the top-ups.</summary>
+    private static double Topups(HostMemory host, int tables)
+    {
         var caches = new List<MemoryCache<EptSpte>>();
         var t0 = Stopwatch.GetTimestamp();
         for (var i = 0; i < tables / MemoryCache<EptSpte>.DefaultCapacity; i++)
@@ -253,13 +270,18 @@ internal static class MmuScale
         }
 
         var ns = Ns(t0, Stopwatch.GetTimestamp()) / caches.Sum(c => c.Count);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"table allocation (MemoryCache.Topup from fresh host memory): {ns:F1} ns per 512-entry table"));
+        foreach (var cache in caches)
+        {
+            cache.FreeAll();
+        }
+
+        return ns;
     }
 
     /// <summary>
     /// What the fault handler's and the walk's synchronisation costs per use on this machine, in
     /// isolation: each full fault takes three RCU read sections (failing walk, map, retried walk),
-    /// one RCU poll, one shared MMU lock and two counter increments. ReaderWriterLockSlim, which
+    /// one RCU poll, one shared MMU lock and a few counter updates. ReaderWriterLockSlim, which
     /// the MMU lock was before, is timed alongside for comparison.
     /// </summary>
     private static void PrintPrimitives()
@@ -306,9 +328,17 @@ internal static class MmuScale
         }
 
         var t5 = Stopwatch.GetTimestamp();
+        var stats = new StatCounters<MmuStat>();
+        for (var i = 0; i < n; i++)
+        {
+            stats.Increment(MmuStat.PfTaken);
+        }
+
+        var t6 = Stopwatch.GetTimestamp();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"primitives, ns per use: Rcu.ReadLock+Dispose {Ns(t0, t1) / n:F1}, Rcu.Poll (nothing queued) {Ns(t1, t2) / n:F1} ({pollBytes:F0} B allocated), " +
-            $"MmuLock read enter+exit {Ns(t4, t5) / n:F1} (ReaderWriterLockSlim, used before, {Ns(t2, t3) / n:F1}), Interlocked.Increment {Ns(t3, t4) / n:F1}"));
+            $"MmuLock read enter+exit {Ns(t4, t5) / n:F1} (ReaderWriterLockSlim, used before, {Ns(t2, t3) / n:F1}), Interlocked.Increment {Ns(t3, t4) / n:F1}, " +
+            $"StatCounters.Increment (per-thread, plain) {Ns(t5, t6) / n:F1}"));
     }
 
     private static void PrintRatios(List<MmuScaleRow> rows)

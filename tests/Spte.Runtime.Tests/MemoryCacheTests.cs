@@ -70,6 +70,67 @@ public class MemoryCacheTests
     }
 
     [Fact]
+    public void AFreedTableBacksTheNextTableOfItsFormatAllNonPresent()
+    {
+        var host = new HostMemory(4);
+        var first = host.TryAllocatePageTable<EptSpte>()!.Value;
+        first.Spt.AsSpan().Fill(EptSpte.Frozen);
+        first.Spt[3] = EptSpte.FromRaw(0x1234_5000 | EptSpte.MmuPresentMask);
+        host.FreePageTable(first.Pfn);
+        var again = host.TryAllocatePageTable<EptSpte>()!.Value;
+        Assert.Same(first.Spt, again.Spt);
+        Assert.All(again.Spt, e => Assert.Equal(EptSpte.NonPresent, e));
+        Assert.Null(host.PageTable<EptSpte>(first.Pfn + 1));
+    }
+
+    [Fact]
+    public void AFreedTableIsNeverHandedOutAsAnotherFormat()
+    {
+        var host = new HostMemory(4);
+        var ept = host.TryAllocatePageTable<EptSpte>()!.Value;
+        host.FreePageTable(ept.Pfn);
+        var npt = host.TryAllocatePageTable<NptSpte>()!.Value;
+        Assert.NotSame(ept.Spt, npt.Spt);
+        Assert.All(npt.Spt, e => Assert.Equal(NptSpte.NonPresent, e));
+        Assert.NotNull(host.PageTable<NptSpte>(npt.Pfn));
+        Assert.Null(host.PageTable<EptSpte>(npt.Pfn));
+    }
+
+    [Fact]
+    public void PopulatedTablesUseNoBudgetAndComeOutNonPresent()
+    {
+        var host = new HostMemory(50);
+        Assert.Equal(50, host.PopulatePageTables<EptSpte>(200));
+        Assert.Equal(0, host.PageTablePagesInUse);
+        var cache = new MemoryCache<EptSpte>(host);
+        cache.Topup(1);
+        Assert.Equal(MemoryCache<EptSpte>.DefaultCapacity, cache.Count);
+        Assert.Equal(MemoryCache<EptSpte>.DefaultCapacity, host.PageTablePagesInUse);
+        Assert.All(cache.Pages, p => Assert.All(p.Spt, e => Assert.Equal(EptSpte.NonPresent, e)));
+        Assert.Equal(10, host.PopulatePageTables<EptSpte>(0));
+        var other = new MemoryCache<EptSpte>(host);
+        Assert.Throws<HostMemoryExhaustedException>(() => other.Topup(11));
+    }
+
+    [Fact]
+    public void TablesOfARemovedSubtreeAreReusedAfterTheirGracePeriodAllNonPresent()
+    {
+        var h = new MmuHarness<EptSpte>(MmioSpteMask.Vmx);
+        h.AddSlot(0, 0, 1 << 20);
+        Assert.Equal(PageFaultResult.Fixed, h.Fault(0x1000));
+        var leafTable = h.Mmu.GetWalk(h.Root, 0x1000)[^2].Spte.Pfn;
+        var array = h.Host.PageTable<EptSpte>(leafTable)!;
+        Assert.True(h.Mmu.ZapSp(h.Mmu.PageOf(leafTable)!));
+        h.Mmu.Rcu.Barrier();
+        Assert.Null(h.Host.PageTable<EptSpte>(leafTable));
+        Assert.All(array, e => Assert.True(e.IsFrozen || !e.IsPresent));
+        var cache = new MemoryCache<EptSpte>(h.Host, capacity: 64);
+        cache.Topup(64);
+        Assert.Contains(cache.Pages, p => ReferenceEquals(p.Spt, array));
+        Assert.All(cache.Pages, p => Assert.All(p.Spt, e => Assert.Equal(EptSpte.NonPresent, e)));
+    }
+
+    [Fact]
     public void AllocFromAnEmptyCacheIsAProgrammingError()
     {
         var cache = new MemoryCache<EptSpte>(new HostMemory(4));

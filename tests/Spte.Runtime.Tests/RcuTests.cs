@@ -96,7 +96,7 @@ public class RcuTests
     }
 
     [Fact]
-    public void ACallbackQueuedAfterIdlePollsStillWaitsForTheReadersOfItsEpoch()
+    public void ACallbackQueuedAfterIdlePollsStillWaitsForTheReadersThatPredateIt()
     {
         var rcu = new Rcu();
         var ran = 0;
@@ -107,14 +107,128 @@ public class RcuTests
         Assert.Equal(0, rcu.Poll());
         Assert.Equal(0, rcu.Poll());
 
-        // A reader that starts after the callback was queued does not hold it back.
-        var late = rcu.ReadLock();
+        // A reader that starts after the callback was queued (on another thread: on this one it
+        // would nest in the old section, which lasts until the outermost one ends, as in the
+        // kernel) does not hold it back.
+        using var late = new ReaderThread(rcu);
         Assert.Equal(0, ran);
         old.Dispose();
         Assert.Equal(1, rcu.Poll());
         Assert.Equal(1, ran);
         Assert.Equal(0, rcu.Pending);
-        late.Dispose();
+    }
+
+    [Fact]
+    public void AReaderOnAnotherThreadThatPredatesTheCallbackHoldsItBackUntilItLeaves()
+    {
+        var rcu = new Rcu();
+        var ran = 0;
+        var early = new ReaderThread(rcu);
+        rcu.CallRcu(() => ran++);
+        Assert.Equal(0, rcu.Poll());
+
+        // The grace period began at that poll; a reader entering after it is not waited for.
+        using (var late = new ReaderThread(rcu))
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                Assert.Equal(0, rcu.Poll());
+            }
+
+            early.Dispose();
+            Assert.Equal(1, rcu.Poll());
+        }
+
+        Assert.Equal(1, ran);
+    }
+
+    [Fact]
+    public void ACallbackQueuedWhileAGracePeriodIsWaitingWaitsForItsOwnReadersToo()
+    {
+        var rcu = new Rcu();
+        var first = 0;
+        var second = 0;
+        var a = new ReaderThread(rcu);
+        rcu.CallRcu(() => first++);
+        Assert.Equal(0, rcu.Poll());
+
+        // b starts after the first callback's grace period began but before the second callback.
+        var b = new ReaderThread(rcu);
+        rcu.CallRcu(() => second++);
+        a.Dispose();
+        Assert.Equal(1, rcu.Poll());
+        Assert.Equal((1, 0), (first, second));
+        b.Dispose();
+        Assert.Equal(1, rcu.Poll());
+        Assert.Equal((1, 1), (first, second));
+    }
+
+    [Fact]
+    public void NoCallbackRunsWhileAReaderThatSawItsTableIsInside()
+    {
+        // Readers on two threads take the published table and read it until they leave their
+        // section; the writer unlinks it, queues its "free" and polls. A freed table is marked,
+        // and no reader may find the mark while inside a section that began before the unlink.
+        var rcu = new Rcu();
+        var current = new int[1];
+        var stop = 0;
+        var violations = 0;
+        var reads = 0L;
+        void Reader()
+        {
+            while (Volatile.Read(ref stop) == 0)
+            {
+                using (rcu.ReadLock())
+                {
+                    var table = Volatile.Read(ref current);
+                    for (var i = 0; i < 16; i++)
+                    {
+                        if (Volatile.Read(ref table[0]) != 0)
+                        {
+                            Interlocked.Increment(ref violations);
+                        }
+                    }
+
+                    Interlocked.Increment(ref reads);
+                }
+            }
+        }
+
+        var threads = new[] { new Thread(Reader), new Thread(Reader) };
+        foreach (var thread in threads)
+        {
+            thread.Start();
+        }
+
+        for (var round = 0; round < 20000; round++)
+        {
+            var old = current;
+            Volatile.Write(ref current, new int[1]);
+            rcu.CallRcu(() => Volatile.Write(ref old[0], 1));
+            rcu.Poll();
+        }
+
+        Volatile.Write(ref stop, 1);
+        foreach (var thread in threads)
+        {
+            thread.Join();
+        }
+
+        rcu.Barrier();
+        Assert.Equal(0, violations);
+        Assert.True(Interlocked.Read(ref reads) > 0);
+    }
+
+    [Fact]
+    public void AFinishedThreadHoldsNothingBack()
+    {
+        var rcu = new Rcu();
+        var reader = new ReaderThread(rcu);
+        reader.Dispose();
+        var ran = false;
+        rcu.CallRcu(() => ran = true);
+        Assert.Equal(1, rcu.Poll());
+        Assert.True(ran);
     }
 
     [Fact]
@@ -152,5 +266,39 @@ public class RcuTests
         Assert.False(rcu.InReadSection);
         release.Set();
         reader.Join();
+    }
+
+    /// <summary>A thread that enters a read-side section and stays inside until disposed.</summary>
+    private sealed class ReaderThread : IDisposable
+    {
+        private readonly ManualResetEventSlim _entered = new();
+        private readonly ManualResetEventSlim _release = new();
+        private readonly Thread _thread;
+
+        public ReaderThread(Rcu rcu)
+        {
+            _thread = new Thread(() =>
+            {
+                using (rcu.ReadLock())
+                {
+                    _entered.Set();
+                    _release.Wait();
+                }
+            });
+            _thread.Start();
+            _entered.Wait();
+        }
+
+        public void Dispose()
+        {
+            if (_thread.IsAlive)
+            {
+                _release.Set();
+                _thread.Join();
+            }
+
+            _entered.Dispose();
+            _release.Dispose();
+        }
     }
 }

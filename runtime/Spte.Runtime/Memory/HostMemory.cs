@@ -36,12 +36,19 @@ public sealed class HostMemory
     /// <summary>Guest RAM runs are aligned to 1 GiB (in frames), so 2M and 1G guest pages can be backed.</summary>
     public const ulong GuestRamAlignmentPages = 1UL << 18;
 
+    /// <summary>Tables created at once when no spare is left: the growth step of the table memory.</summary>
+    private const int PopulateBatchSize = 32;
+
     private readonly object _lock = new();
     private readonly Array?[] _tables;
     private readonly Stack<int> _freeTables = new();
+
+    /// <summary>Table memory not backing a frame now, per array type: freed tables, and populated ones not yet handed out.</summary>
+    private readonly Dictionary<Type, Stack<Array>> _spares = [];
     private readonly ConcurrentDictionary<ulong, byte[]> _ramBytes = new();
     private int _nextTable;
     private int _tablesInUse;
+    private int _arraysCreated;
     private ulong _nextRamPfn = GuestRamBasePfn;
 
     /// <summary>Creates host memory with room for <paramref name="pageTableBudget"/> page-table pages.</summary>
@@ -78,14 +85,9 @@ public sealed class HostMemory
     public PageTablePage<T>? TryAllocatePageTable<T>()
         where T : struct, ISpte<T>
     {
-        // Every table in host memory is 512 words, whatever its format, which is what lets the
-        // CPU's walk read a frame without asking its type (EntriesOf).
-        if (Unsafe.SizeOf<T>() != sizeof(ulong) || RuntimeHelpers.IsReferenceOrContainsReferences<T>())
-        {
-            throw new NotSupportedException($"{typeof(T)} is not a 64-bit entry format.");
-        }
-
+        CheckFormat<T>();
         int index;
+        T[]? table;
         lock (_lock)
         {
             if (_freeTables.Count > 0)
@@ -102,15 +104,49 @@ public sealed class HostMemory
             }
 
             _tablesInUse++;
+            table = TakeSpare<T>();
         }
 
-        // On the pinned heap: tables live long, and a 4 KB array in the ordinary heap is copied
-        // at each promotion (gen0 -> gen1 -> gen2), which made a fresh table cost microseconds
-        // once faults allocate thousands; pinned arrays are never moved. The fill is NewTable's.
-        var table = GC.AllocateUninitializedArray<T>(EntriesPerPage, pinned: true);
-        table.AsSpan().Fill(T.NonPresent);
+        // KVM's topup fills each object with init_value whether the page is new or reused; the
+        // memory behind a spare is resident already, so this is the only pass over it.
+        if (table is not null)
+        {
+            table.AsSpan().Fill(T.NonPresent);
+        }
+        else
+        {
+            table = PopulateBatch<T>(handOutOne: true)!;
+        }
+
         Volatile.Write(ref _tables[index], table);
         return new PageTablePage<T>(PageTableBasePfn + (ulong)index, table);
+    }
+
+    /// <summary>
+    /// Makes the memory of up to <paramref name="tables"/> page tables of <typeparamref name="T"/>
+    /// resident ahead of use, as <c>MAP_POPULATE</c> (or the C reference's <c>memset</c> of its
+    /// pool) does, so that handing them out later fills memory that is already touched. Uses no
+    /// budget: the frames are taken only when allocated.
+    /// </summary>
+    /// <returns>How many tables' memory is now ready (spares of this format).</returns>
+    public int PopulatePageTables<T>(int tables)
+        where T : struct, ISpte<T>
+    {
+        CheckFormat<T>();
+        ArgumentOutOfRangeException.ThrowIfNegative(tables);
+        while (true)
+        {
+            lock (_lock)
+            {
+                var spares = Spares<T>();
+                if (spares.Count >= tables || _arraysCreated >= _tables.Length)
+                {
+                    return spares.Count;
+                }
+            }
+
+            PopulateBatch<T>(handOutOne: false);
+        }
     }
 
     /// <summary>Returns a page-table frame to the budget. The table's contents become unreachable by PFN.</summary>
@@ -120,14 +156,22 @@ public sealed class HostMemory
         var index = TableIndex(pfn);
         lock (_lock)
         {
-            if (index < 0 || _tables[index] is null)
+            if (index < 0 || _tables[index] is not { } table)
             {
                 throw new InvalidOperationException($"Host PFN 0x{pfn:X} is not an allocated page table (double free?).");
             }
 
+            // The caller freed the frame after the RCU grace period (or never linked it), so no
+            // walker holds the array: it can back the next table of its format.
             _tables[index] = null;
             _freeTables.Push(index);
             _tablesInUse--;
+            if (!_spares.TryGetValue(table.GetType(), out var spares))
+            {
+                _spares.Add(table.GetType(), spares = new Stack<Array>());
+            }
+
+            spares.Push(table);
         }
     }
 
@@ -239,6 +283,73 @@ public sealed class HostMemory
         Span<byte> bytes = stackalloc byte[PageSize];
         Read(fromPfn << PageShift, bytes);
         Write(toPfn << PageShift, bytes);
+    }
+
+    /// <summary>Every table in host memory is 512 words, whatever its format, which is what lets the CPU's walk read a frame without asking its type (<see cref="EntriesOf{T}"/>).</summary>
+    private static void CheckFormat<T>()
+        where T : struct, ISpte<T>
+    {
+        if (Unsafe.SizeOf<T>() != sizeof(ulong) || RuntimeHelpers.IsReferenceOrContainsReferences<T>())
+        {
+            throw new NotSupportedException($"{typeof(T)} is not a 64-bit entry format.");
+        }
+    }
+
+    /// <summary>The spare tables of format <typeparamref name="T"/>; call with <see cref="_lock"/> held.</summary>
+    private Stack<Array> Spares<T>()
+        where T : struct, ISpte<T>
+    {
+        if (!_spares.TryGetValue(typeof(T[]), out var spares))
+        {
+            _spares.Add(typeof(T[]), spares = new Stack<Array>());
+        }
+
+        return spares;
+    }
+
+    /// <summary>A spare table of format <typeparamref name="T"/>, or null; call with <see cref="_lock"/> held.</summary>
+    private T[]? TakeSpare<T>()
+        where T : struct, ISpte<T>
+    {
+        var spares = Spares<T>();
+        return spares.Count > 0 ? (T[])spares.Pop() : null;
+    }
+
+    /// <summary>
+    /// Creates a batch of tables on the pinned heap, each filled with the non-present value
+    /// (which touches its memory), and keeps them as spares, or all but the one it returns when
+    /// <paramref name="handOutOne"/> is set. Pinned:
+    /// tables live long, and a 4 KB array in the ordinary heap would be copied at each promotion.
+    /// The batch stops at the budget, so no more arrays exist than frames.
+    /// </summary>
+    private T[]? PopulateBatch<T>(bool handOutOne)
+        where T : struct, ISpte<T>
+    {
+        int count;
+        lock (_lock)
+        {
+            count = Math.Max(1, Math.Min(PopulateBatchSize, _tables.Length - _arraysCreated));
+            _arraysCreated += count;
+        }
+
+        var batch = new T[]?[count];
+        for (var i = 0; i < count; i++)
+        {
+            var table = GC.AllocateUninitializedArray<T>(EntriesPerPage, pinned: true);
+            table.AsSpan().Fill(T.NonPresent);
+            batch[i] = table;
+        }
+
+        lock (_lock)
+        {
+            var spares = Spares<T>();
+            for (var i = handOutOne ? 1 : 0; i < count; i++)
+            {
+                spares.Push(batch[i]!);
+            }
+        }
+
+        return handOutOne ? batch[0] : null;
     }
 
     private (ulong Pfn, int Offset) CheckRam(ulong hpa, int length)

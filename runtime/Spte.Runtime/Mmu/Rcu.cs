@@ -11,50 +11,52 @@ namespace Spte.Runtime.Mmu;
 /// (KVM's <c>call_rcu(&amp;sp-&gt;rcu_head, tdp_mmu_free_sp_rcu_callback)</c>).
 /// </summary>
 /// <remarks>
-/// Two epochs alternate. A reader counts itself in the current epoch. Callbacks queued during
-/// an epoch run once that epoch has been closed (the current epoch moved on) and its readers
-/// have all left: those readers are the only ones that started before the unlink.
+/// Readers write only their own thread's record (liburcu's per-thread reader registry): the
+/// outermost <see cref="ReadLock"/> stores the current grace-period counter into it with one
+/// exchange (the full fence that orders the store before the section's reads), and leaving
+/// stores 0. No reader writes a shared word. A poll starts a grace period by advancing the
+/// counter (also a full fence, after the unlink that queued the callbacks) and the callbacks
+/// run once no record holds an older counter. Either a reader's fenced store is seen by that
+/// scan, or the reader's fence came later and its reads see the unlink: the Dekker argument
+/// both fences make. The records, like the kernel's one RCU, are shared by every instance.
 /// </remarks>
 public sealed class Rcu
 {
-    /// <summary>
-    /// Read-side nesting of the calling thread, over every <see cref="Rcu"/>: as in the kernel,
-    /// where there is one RCU, "inside a read-side section" is a property of the thread. A
-    /// thread-static field is a plain TLS access, where a <c>ThreadLocal</c> lookup was the
-    /// dearest part of a section.
-    /// </summary>
+    /// <summary>The grace-period counter; 0 in a record means "not inside a section".</summary>
+    private static long s_gpCounter = 1;
+
+    /// <summary>Every thread's record that ever read (copy-on-write under <see cref="s_registryLock"/>).</summary>
+    private static ReaderRecord[] s_readers = [];
+
+    private static readonly object s_registryLock = new();
+
+    /// <summary>The calling thread's record: a thread-static field is a plain TLS access.</summary>
     [ThreadStatic]
-    private static int t_depth;
+    private static ReaderRecord? t_reader;
 
     private readonly object _lock = new();
-    private readonly int[] _readers = new int[2];
-    private readonly List<Action>[] _callbacks = [[], []];
+    private List<Action> _next = [];
+    private List<Action> _waiting = [];
     private List<Action>? _spare = [];
+    private long _waitingGp;
     private int _pending;
-    private int _epoch;
 
     /// <summary>Callbacks queued and not yet run.</summary>
     public int Pending => Volatile.Read(ref _pending);
 
     /// <summary>Whether the calling thread is inside a read-side section (of this or any other <see cref="Rcu"/>).</summary>
-    public bool InReadSection => t_depth > 0;
+    public bool InReadSection => t_reader is { Depth: > 0 };
 
     /// <summary><c>rcu_read_lock</c>: enters a read-side section; dispose the result to leave it.</summary>
     public ReadSection ReadLock()
     {
-        while (true)
+        var reader = t_reader ?? Register();
+        if (reader.Depth++ == 0)
         {
-            var epoch = Volatile.Read(ref _epoch);
-            Interlocked.Increment(ref _readers[epoch]);
-            if (Volatile.Read(ref _epoch) == epoch)
-            {
-                t_depth++;
-                return new ReadSection(this, epoch);
-            }
-
-            // The epoch moved between the read and the count: count in the new one instead.
-            Interlocked.Decrement(ref _readers[epoch]);
+            Interlocked.Exchange(ref reader.Counter, Volatile.Read(ref s_gpCounter));
         }
+
+        return new ReadSection(reader);
     }
 
     /// <summary><c>call_rcu</c>: runs <paramref name="callback"/> after a grace period.</summary>
@@ -62,23 +64,21 @@ public sealed class Rcu
     {
         lock (_lock)
         {
-            _callbacks[_epoch].Add(callback);
+            _next.Add(callback);
             Interlocked.Increment(ref _pending);
         }
     }
 
     /// <summary>
-    /// Runs what a grace period allows without waiting: callbacks of a closed epoch whose
-    /// readers have left, and closes the current epoch when the previous one is empty.
+    /// Runs what a grace period allows without waiting: the waiting batch once every reader
+    /// that predates its grace period has left, then starts a grace period for what was queued
+    /// since (and runs that too when no older reader is inside).
     /// </summary>
     /// <returns>The number of callbacks run.</returns>
     public int Poll()
     {
-        // Nothing queued: skip the epoch flip too. A flip only ages callbacks; one queued later
-        // goes into the epoch current then and still waits for that epoch to close and drain,
-        // and the close itself waits for the other epoch's readers, so every reader that could
-        // have seen the unlinked table is waited for whether or not earlier flips happened.
-        // A CallRcu racing with this read is simply left to the next poll.
+        // Nothing queued: no lock, no scan, no new grace period. A CallRcu racing with this read
+        // is simply left to the next poll.
         if (Volatile.Read(ref _pending) == 0)
         {
             return 0;
@@ -87,23 +87,30 @@ public sealed class Rcu
         var run = 0;
         for (var round = 0; round < 2; round++)
         {
-            List<Action> ready;
+            List<Action>? ready = null;
             lock (_lock)
             {
-                var previous = 1 - _epoch;
-                if (Volatile.Read(ref _readers[previous]) != 0)
+                if (_waiting.Count == 0 && _next.Count > 0)
                 {
-                    break;
+                    // Every callback in _next was queued after its unlink, so the counter value
+                    // taken here (a fenced increment) is later than the unlinks.
+                    (_waiting, _next) = (_next, _waiting);
+                    _waitingGp = Interlocked.Increment(ref s_gpCounter);
                 }
 
-                // The closed epoch becomes the current one, so its list must be swapped for an
-                // empty one before the lock is released; the spare comes back once run, so a
-                // poll allocates only when another poll holds the spare.
-                ready = _callbacks[previous];
-                _callbacks[previous] = _spare ?? [];
-                _spare = null;
-                Interlocked.Add(ref _pending, -ready.Count);
-                Volatile.Write(ref _epoch, previous);
+                if (_waiting.Count > 0 && !AnyReaderOlderThan(_waitingGp))
+                {
+                    // The spare comes back once run, so a poll allocates only when another poll holds it.
+                    ready = _waiting;
+                    _waiting = _spare ?? [];
+                    _spare = null;
+                    Interlocked.Add(ref _pending, -ready.Count);
+                }
+            }
+
+            if (ready is null)
+            {
+                break;
             }
 
             foreach (var callback in ready)
@@ -141,25 +148,68 @@ public sealed class Rcu
         }
     }
 
-    private void ReadUnlock(int epoch)
+    /// <summary>Whether a thread is inside a section it entered before grace period <paramref name="gp"/> began.</summary>
+    private static bool AnyReaderOlderThan(long gp)
     {
-        t_depth--;
-        Interlocked.Decrement(ref _readers[epoch]);
+        foreach (var reader in Volatile.Read(ref s_readers))
+        {
+            var counter = Volatile.Read(ref reader.Counter);
+            if (counter != 0 && counter < gp)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The calling thread's first section: a record, reusing one a finished thread left (it holds 0).</summary>
+    private static ReaderRecord Register()
+    {
+        lock (s_registryLock)
+        {
+            foreach (var old in s_readers)
+            {
+                if (!old.Owner.IsAlive && old.Depth == 0)
+                {
+                    old.Owner = Thread.CurrentThread;
+                    return t_reader = old;
+                }
+            }
+
+            var reader = new ReaderRecord(Thread.CurrentThread);
+            Volatile.Write(ref s_readers, [.. s_readers, reader]);
+            return t_reader = reader;
+        }
+    }
+
+    /// <summary>One thread's read-side state (liburcu's <c>struct urcu_reader</c>).</summary>
+    internal sealed class ReaderRecord(Thread owner)
+    {
+        /// <summary>The grace-period counter when the outermost section began; 0 outside. Written by the owner only.</summary>
+        public long Counter;
+
+        /// <summary>Nesting depth; read and written by the owner only.</summary>
+        public int Depth;
+
+        /// <summary>The thread that writes this record; a dead owner's record is handed to the next new reader.</summary>
+        public Thread Owner = owner;
     }
 
     /// <summary>An open read-side section; <see cref="Dispose"/> is <c>rcu_read_unlock</c>.</summary>
     public readonly struct ReadSection : IDisposable
     {
-        private readonly Rcu _rcu;
-        private readonly int _epoch;
+        private readonly ReaderRecord _reader;
 
-        internal ReadSection(Rcu rcu, int epoch)
+        internal ReadSection(ReaderRecord reader) => _reader = reader;
+
+        /// <summary>Leaves the section: the outermost one publishes 0, after the section's reads (a release store).</summary>
+        public void Dispose()
         {
-            _rcu = rcu;
-            _epoch = epoch;
+            if (--_reader.Depth == 0)
+            {
+                Volatile.Write(ref _reader.Counter, 0);
+            }
         }
-
-        /// <summary>Leaves the section.</summary>
-        public void Dispose() => _rcu.ReadUnlock(_epoch);
     }
 }

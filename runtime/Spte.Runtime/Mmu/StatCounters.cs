@@ -7,13 +7,48 @@ namespace Spte.Runtime.Mmu;
 
 /// <summary>Thread-safe counters indexed by an enum, readable at any time.</summary>
 /// <typeparam name="TStat">The enum naming the counters (an <see cref="int"/>-based enum numbered from 0).</typeparam>
+/// <remarks>
+/// Like KVM's <c>vcpu-&gt;stat</c>, each thread (a vCPU) counts into its own array with plain
+/// stores, and a read sums the arrays: no counted event pays an interlocked operation or shares
+/// a cache line with another thread's. A read taken while other threads count sees each of
+/// their counters at some recent value, as reading KVM's per-vCPU stats does.
+/// </remarks>
 public sealed class StatCounters<TStat>
     where TStat : struct, Enum
 {
-    private readonly long[] _values = new long[Enum.GetValues<TStat>().Length];
+    private static readonly int Count = Enum.GetValues<TStat>().Length;
 
-    /// <summary>The current value of <paramref name="stat"/>.</summary>
-    public long this[TStat stat] => Volatile.Read(ref _values[Index(stat)]);
+    /// <summary>The calling thread's array of the instance it counted into last: one TLS read on the hot path.</summary>
+    [ThreadStatic]
+    private static StatCounters<TStat>? t_owner;
+
+    [ThreadStatic]
+    private static long[]? t_values;
+
+    /// <summary>This thread's arrays of every instance it counted into; weak, so a dropped instance's go with it.</summary>
+    [ThreadStatic]
+    private static ConditionalWeakTable<StatCounters<TStat>, long[]>? t_byInstance;
+
+    private readonly object _lock = new();
+
+    /// <summary>Every thread's array (copy-on-write under <see cref="_lock"/>); a finished thread's stays, its counts still count.</summary>
+    private long[][] _perThread = [];
+
+    /// <summary>The current value of <paramref name="stat"/>: the sum over every thread that counted it.</summary>
+    public long this[TStat stat]
+    {
+        get
+        {
+            var index = Index(stat);
+            var sum = 0L;
+            foreach (var values in Volatile.Read(ref _perThread))
+            {
+                sum += Volatile.Read(ref values[index]);
+            }
+
+            return sum;
+        }
+    }
 
     /// <summary>Every counter's current value, in declaration order.</summary>
     public IReadOnlyList<KeyValuePair<TStat, long>> Snapshot()
@@ -27,9 +62,34 @@ public sealed class StatCounters<TStat>
         return list;
     }
 
-    internal void Increment(TStat stat) => Interlocked.Increment(ref _values[Index(stat)]);
+    internal void Increment(TStat stat) => Add(stat, 1);
 
-    internal void Add(TStat stat, long delta) => Interlocked.Add(ref _values[Index(stat)], delta);
+    internal void Add(TStat stat, long delta)
+    {
+        var values = ReferenceEquals(t_owner, this) ? t_values! : Mine();
+        ref var value = ref values[Index(stat)];
+        Volatile.Write(ref value, value + delta);
+    }
+
+    /// <summary>The calling thread's array for this instance, created and registered on its first count.</summary>
+    private long[] Mine()
+    {
+        var byInstance = t_byInstance ??= new ConditionalWeakTable<StatCounters<TStat>, long[]>();
+        if (!byInstance.TryGetValue(this, out var values))
+        {
+            values = new long[Count];
+            lock (_lock)
+            {
+                Volatile.Write(ref _perThread, [.. _perThread, values]);
+            }
+
+            byInstance.Add(this, values);
+        }
+
+        t_owner = this;
+        t_values = values;
+        return values;
+    }
 
     private static int Index(TStat stat) => Unsafe.As<TStat, int>(ref stat);
 }
