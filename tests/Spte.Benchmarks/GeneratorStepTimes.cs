@@ -12,8 +12,8 @@ namespace Spte.Benchmarks;
 /// <see cref="ScaleSource"/> and prints Roslyn's elapsed time per pipeline step for a full run,
 /// for the re-run after an unrelated edit, and for a full run on a compilation whose declarations
 /// the compiler has already bound. The last one separates the generator's own work from the
-/// binding it triggers, which a build does anyway (a symbol binds its attributes once, for
-/// whoever asks first). Tracking adds its own cost, so wall times here are above
+/// binding it triggers (a symbol binds its attributes once per compilation, for whoever asks
+/// first). Tracking adds its own cost, so wall times here are above
 /// <see cref="GeneratorBenchmarks"/>'; the split is the point.
 /// </summary>
 public static class GeneratorStepTimes
