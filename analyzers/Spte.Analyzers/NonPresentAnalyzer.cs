@@ -16,19 +16,26 @@ namespace Spte.Analyzers;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class NonPresentAnalyzer : DiagnosticAnalyzer
 {
-    /// <summary>Every operation kind a rule looks at; <see cref="Analyze"/> dispatches on the kind.</summary>
+    /// <summary>
+    /// Every operation kind a rule looks at; <see cref="Analyze"/> dispatches on the kind. Arguments
+    /// are looked at from the operation that holds them (one call rather than one per argument): an
+    /// invocation (constructor initializers included), an object creation, a collection expression's
+    /// <c>with(…)</c> in newer compilers, and an indexer access (added only when an indexer can take
+    /// a slot, as property references are as many as arguments). Not a function pointer call: its
+    /// parameters cannot carry <c>[SpteSlot]</c>. C# never produces <c>IRaiseEventOperation</c>.
+    /// </summary>
     private static readonly ImmutableArray<OperationKind> Kinds = ImmutableArray.Create(
         OperationKind.DefaultValue,
         OperationKind.ObjectCreation,
         OperationKind.TypeParameterObjectCreation,
         OperationKind.Invocation,
+        OperationKind.CollectionExpression,
         OperationKind.SimpleAssignment,
         OperationKind.VariableDeclarator,
         OperationKind.FieldInitializer,
         OperationKind.PropertyInitializer,
         OperationKind.Return,
         OperationKind.YieldReturn,
-        OperationKind.Argument,
         OperationKind.DeconstructionAssignment,
         OperationKind.ArrayCreation,
         OperationKind.None,
@@ -58,8 +65,10 @@ public sealed class NonPresentAnalyzer : DiagnosticAnalyzer
         // One action for all kinds, registered once per compilation: a per-block start action with
         // one registration per rule made the compiler build an action table for every method and
         // call several actions per invocation. The slot flow is cached per block instead (BlockFlows).
-        var flows = new BlockFlows(new SpteModel(symbols));
-        context.RegisterOperationAction(c => Analyze(c, new BlockScope(flows, c.ContainingSymbol, c.Operation)), Kinds);
+        var model = new SpteModel(symbols);
+        var flows = new BlockFlows(model);
+        var kinds = SlotIndexers.MayExist(context.Compilation, model) ? Kinds.Add(OperationKind.PropertyReference) : Kinds;
+        context.RegisterOperationAction(c => Analyze(c, new BlockScope(flows, c.ContainingSymbol, c.Operation)), kinds);
     }
 
     private static void Analyze(OperationAnalysisContext context, BlockScope scope)
@@ -67,9 +76,12 @@ public sealed class NonPresentAnalyzer : DiagnosticAnalyzer
         switch (context.Operation.Kind)
         {
             case OperationKind.DefaultValue:
-            case OperationKind.ObjectCreation:
             case OperationKind.TypeParameterObjectCreation:
                 RawZeroRule.AnalyzeZeroEntry(context, scope);
+                break;
+            case OperationKind.ObjectCreation:
+                RawZeroRule.AnalyzeZeroEntry(context, scope);
+                RawZeroRule.AnalyzeRawStore(context, scope);
                 break;
             case OperationKind.Invocation:
                 RawZeroRule.AnalyzeZeroEntry(context, scope);

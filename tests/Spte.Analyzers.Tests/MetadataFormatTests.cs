@@ -39,11 +39,42 @@ public sealed class MetadataFormatTests
             formats);
     }
 
-    private static MetadataReference CompileFormats()
+    [Fact]
+    public async Task Slot_parameters_of_indexers_from_a_referenced_assembly_are_checked()
+    {
+        var formats = CompileFormats(
+            """
+            using Spte;
+
+            namespace Kvm
+            {
+                public sealed class Shadow
+                {
+                    public ulong this[[SpteSlot(typeof(EptSpte))] ulong old] { get => old; set { } }
+                }
+            }
+            """);
+        await Verify.DiagnosticsWithMetadataFormatsAsync(
+            """
+            using Kvm;
+
+            class Mmu
+            {
+                void Zap(Shadow shadow)
+                {
+                    shadow[{|SPTE1001:0|}] = 1;
+                    _ = shadow[EptSpte.NonPresentValue];
+                }
+            }
+            """,
+            formats);
+    }
+
+    private static MetadataReference CompileFormats(params string[] libraries)
     {
         var compilation = CSharpCompilation.Create(
             "Kvm.Formats",
-            [CSharpSyntaxTree.ParseText(Formats.Source)],
+            [CSharpSyntaxTree.ParseText(Formats.Source), .. libraries.Select(library => CSharpSyntaxTree.ParseText(library))],
             [.. Basic.Reference.Assemblies.Net100.References.All, MetadataReference.CreateFromFile(typeof(SpteFormatAttribute).Assembly.Location)],
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
         using var image = new MemoryStream();

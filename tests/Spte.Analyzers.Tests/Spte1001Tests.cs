@@ -465,4 +465,131 @@ public sealed class Spte1001Tests
             void NotAnEntry<T>(T[] table) where T : struct => table[0] = default;
         }
         """);
+
+    [Fact]
+    public Task Zero_passed_to_slot_parameters_of_indexers_constructors_and_initializers_becomes_NonPresentValue() => Verify.FixAsync(
+        """
+        using Spte;
+        using Kvm;
+
+        class Table
+        {
+            public Table([SpteSlot(typeof(EptSpte))] ulong root) { }
+
+            public Table() : this({|SPTE1001:0|}) { }
+
+            public ulong this[[SpteSlot(typeof(EptSpte))] ulong old, int i] { get => old; set { } }
+        }
+
+        sealed class Shadow : Table
+        {
+            public Shadow(bool frozen) : base(frozen ? EptSpte.FrozenValue : {|SPTE1001:0|}) { }
+        }
+
+        class Mmu
+        {
+            void Zap(Table table, int i)
+            {
+                table[{|SPTE1001:0|}, i] = 1;
+                _ = table[{|SPTE1001:0UL|}, i];
+                _ = new Table({|SPTE1001:0|});
+                Table fresh = new({|SPTE1001:(ulong)0|});
+            }
+        }
+        """,
+        """
+        using Spte;
+        using Kvm;
+
+        class Table
+        {
+            public Table([SpteSlot(typeof(EptSpte))] ulong root) { }
+
+            public Table() : this(EptSpte.NonPresentValue) { }
+
+            public ulong this[[SpteSlot(typeof(EptSpte))] ulong old, int i] { get => old; set { } }
+        }
+
+        sealed class Shadow : Table
+        {
+            public Shadow(bool frozen) : base(frozen ? EptSpte.FrozenValue : EptSpte.NonPresentValue) { }
+        }
+
+        class Mmu
+        {
+            void Zap(Table table, int i)
+            {
+                table[EptSpte.NonPresentValue, i] = 1;
+                _ = table[EptSpte.NonPresentValue, i];
+                _ = new Table(EptSpte.NonPresentValue);
+                Table fresh = new(EptSpte.NonPresentValue);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Empty_values_and_unmarked_parameters_of_indexers_constructors_and_initializers_stay_silent() => Verify.DiagnosticsAsync(
+        """
+        using Spte;
+        using Kvm;
+
+        class Table
+        {
+            public Table([SpteSlot(typeof(EptSpte))] ulong root, ulong count = 0) { }
+
+            public Table() : this(EptSpte.NonPresentValue, 0) { }
+
+            public ulong this[[SpteSlot(typeof(EptSpte))] ulong old, ulong i] { get => old; set { } }
+        }
+
+        sealed class Shadow : Table
+        {
+            public Shadow() : base(EptSpte.FrozenValue) { }
+        }
+
+        sealed class Counters
+        {
+            public ulong this[ulong i] { get => i; set { } }
+        }
+
+        class Mmu
+        {
+            void Zap(Table table, Counters counters)
+            {
+                table[EptSpte.NonPresentValue, 0] = 0;
+                _ = table[EptSpte.FrozenValue, 0];
+                counters[0] = 0;
+                _ = new Table(EptSpte.NonPresentValue, 0);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Function_pointer_calls_report_zero_entries_and_have_no_raw_slot_parameters() => Verify.FixAsync(
+        """
+        using Kvm;
+
+        unsafe class Mmu
+        {
+            void Zap(delegate*<EptSpte, void> store, delegate*<ulong, void> storeRaw)
+            {
+                store({|SPTE1001:default|});
+                store(EptSpte.NonPresent);
+                storeRaw(0);
+            }
+        }
+        """,
+        """
+        using Kvm;
+
+        unsafe class Mmu
+        {
+            void Zap(delegate*<EptSpte, void> store, delegate*<ulong, void> storeRaw)
+            {
+                store(EptSpte.NonPresent);
+                store(EptSpte.NonPresent);
+                storeRaw(0);
+            }
+        }
+        """);
 }

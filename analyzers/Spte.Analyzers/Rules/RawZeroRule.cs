@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -64,13 +65,6 @@ internal static class RawZeroRule
         var model = scope.Model;
         switch (context.Operation)
         {
-            // Arguments first: they are most of the operations this sees.
-            case IArgumentOperation { Parameter: { RefKind: RefKind.None or RefKind.In } parameter } argument
-                when parameter.Type.SpecialType == SpecialType.System_UInt64 && ZeroValues.HasRawZero(argument.Value, model):
-                Check(context, model.Slot(parameter), argument.Value, model);
-                break;
-            case IArgumentOperation:
-                break;
             case ISimpleAssignmentOperation { IsRef: false } assignment
                 when model.Shape(assignment.Target.Type) == RawShape.Scalar && ZeroValues.HasRawZero(assignment.Value, model):
                 Check(context, scope.SlotOf(assignment.Target), assignment.Value, model);
@@ -110,8 +104,30 @@ internal static class RawZeroRule
                 }
 
                 break;
-            case IInvocationOperation invocation when KnownMethods.IsExchange(invocation.TargetMethod, model.Symbols):
-                CheckExchange(context, invocation, scope);
+            case IInvocationOperation invocation:
+                CheckArguments(context, invocation.Arguments, model);
+                if (KnownMethods.IsExchange(invocation.TargetMethod, model.Symbols))
+                {
+                    CheckExchange(context, invocation, scope);
+                }
+
+                break;
+            case IObjectCreationOperation creation:
+                CheckArguments(context, creation.Arguments, model);
+                break;
+            case IPropertyReferenceOperation property:
+                CheckArguments(context, property.Arguments, model);
+                break;
+            case ICollectionExpressionOperation collection:
+                // Compilers newer than the floor put with(…)'s arguments first among the children.
+                foreach (var child in collection.ChildOperations)
+                {
+                    if (child is IArgumentOperation argument)
+                    {
+                        CheckArgument(context, argument, model);
+                    }
+                }
+
                 break;
             case IDeconstructionAssignmentOperation deconstruction
                 when deconstruction.Value.WalkDownConversions() is ITupleOperation value:
@@ -129,6 +145,25 @@ internal static class RawZeroRule
                 }
 
                 break;
+        }
+    }
+
+    private static void CheckArguments(OperationAnalysisContext context, ImmutableArray<IArgumentOperation> arguments, SpteModel model)
+    {
+        foreach (var argument in arguments)
+        {
+            CheckArgument(context, argument, model);
+        }
+    }
+
+    /// <summary>A value passed to a raw <c>ulong</c> parameter, which is a slot when marked.</summary>
+    private static void CheckArgument(OperationAnalysisContext context, IArgumentOperation argument, SpteModel model)
+    {
+        if (argument.Parameter is { RefKind: RefKind.None or RefKind.In } parameter
+            && parameter.Type.SpecialType == SpecialType.System_UInt64
+            && ZeroValues.HasRawZero(argument.Value, model))
+        {
+            Check(context, model.Slot(parameter), argument.Value, model);
         }
     }
 
