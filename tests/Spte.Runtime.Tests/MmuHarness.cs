@@ -38,7 +38,12 @@ internal sealed class MmuHarness<T>
 
     public KvmMemorySlot SetFlags(KvmMemorySlot slot, KvmMemFlags flags)
     {
-        var change = Memslots.Prepare((uint)slot.Id, slot.BaseGfn << 12, slot.NPages << 12, flags, readOnlyAllowed: true, Mmu.MaxGfn, Host)!;
+        // No change (the flags are already set, as when parallel zappers run out of order) is null.
+        if (Memslots.Prepare((uint)slot.Id, slot.BaseGfn << 12, slot.NPages << 12, flags, readOnlyAllowed: true, Mmu.MaxGfn, Host) is not { } change)
+        {
+            return slot;
+        }
+
         Memslots.Commit(change);
         return change.New!;
     }

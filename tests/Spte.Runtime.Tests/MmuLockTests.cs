@@ -60,4 +60,90 @@ public class MmuLockTests
         Assert.True(readerSawWriterDone);
         Assert.False(mmuLock.WriterPending);
     }
+
+    [Fact]
+    public void EachThreadReadsThroughItsOwnRecordAndAFinishedThreadsRecordIsReused()
+    {
+        var mmuLock = new MmuLock();
+        mmuLock.EnterRead();
+        mmuLock.ExitRead();
+        mmuLock.EnterRead();
+        mmuLock.ExitRead();
+        Assert.Equal(1, mmuLock.ReaderRecords);
+
+        var first = new Thread(() =>
+        {
+            mmuLock.EnterRead();
+            mmuLock.ExitRead();
+        });
+        first.Start();
+        first.Join();
+        Assert.Equal(2, mmuLock.ReaderRecords);
+
+        var second = new Thread(() =>
+        {
+            mmuLock.EnterRead();
+            mmuLock.ExitRead();
+        });
+        second.Start();
+        second.Join();
+        Assert.Equal(2, mmuLock.ReaderRecords);
+        Assert.Equal(0, mmuLock.ReadersInside);
+    }
+
+    [Fact]
+    public void AThreadReadingTwoLocksLeavesEachThroughItsOwnRecord()
+    {
+        var a = new MmuLock();
+        var b = new MmuLock();
+        a.EnterRead();
+        b.EnterRead();
+        Assert.Equal(1, a.ReadersInside);
+        Assert.Equal(1, b.ReadersInside);
+        b.ExitRead();
+        Assert.Equal(1, a.ReadersInside);
+        Assert.Equal(0, b.ReadersInside);
+        a.ExitRead();
+        Assert.Equal(0, a.ReadersInside);
+
+        // Both are free for a writer now (a reader still inside would make this wait forever).
+        a.EnterWrite();
+        a.ExitWrite();
+        b.EnterWrite();
+        b.ExitWrite();
+    }
+
+    [Fact]
+    public void ReadersAndAWriterNeverOverlap()
+    {
+        var mmuLock = new MmuLock();
+        var writing = 0;
+        var overlaps = 0;
+        const int rounds = 20000;
+        var reader = new Thread(() =>
+        {
+            for (var i = 0; i < rounds; i++)
+            {
+                mmuLock.EnterRead();
+                if (Volatile.Read(ref writing) != 0)
+                {
+                    Interlocked.Increment(ref overlaps);
+                }
+
+                mmuLock.ExitRead();
+            }
+        });
+        reader.Start();
+        for (var i = 0; i < rounds / 10; i++)
+        {
+            mmuLock.EnterWrite();
+            Volatile.Write(ref writing, 1);
+            Thread.Yield();
+            Volatile.Write(ref writing, 0);
+            mmuLock.ExitWrite();
+        }
+
+        reader.Join();
+        Assert.Equal(0, Volatile.Read(ref overlaps));
+    }
 }

@@ -187,6 +187,44 @@ public class EptWalkerTests
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void EveryTableEntryAndLargeLeafIsJudgedAsTheSdmSaysAtEveryLevel(bool executeOnly)
+    {
+        // Bits 5..0 of an upper-level entry: XWR, then reserved bits 3..5 in a table entry or
+        // the memory type in a large leaf; bit 7 is reserved in a PML4E and makes a large leaf below.
+        for (var level = 4; level >= 2; level--)
+        {
+            foreach (var large in new[] { false, true })
+            {
+                for (var low6 = 1UL; low6 < 64; low6++)
+                {
+                    var xwr = low6 & 7;
+                    if (xwr == 0)
+                    {
+                        continue;
+                    }
+
+                    var t = new Tables<EptSpte>();
+                    var walker = new EptWalker(t.Host, new EptCapabilities { ExecuteOnly = executeOnly }, veInfo: null);
+                    var frame = large ? t.Ram : t.Pfn[level - 1];
+                    t.Table[level][0] = EptSpte.FromRaw((frame << 12) | low6 | (large ? EptSpte.LargeLeaf.LargePageMask : 0));
+                    var badXwr = (xwr & 3) == 2 || (xwr == 4 && !executeOnly);
+                    var misconfigured = (level == 4 && large)
+                        || badXwr
+                        || (large ? (low6 >> 3) is 2 or 3 or 7 : (low6 >> 3) != 0);
+                    var r = walker.Walk(t.RootPfn, 4, 0, GuestAccessKind.Read);
+                    Assert.True(misconfigured == (r.Outcome == TdpWalkOutcome.EptMisconfig), $"level {level} large {large} bits 0x{low6:X}: {r.Outcome} ({r.Reason})");
+                    if (misconfigured)
+                    {
+                        Assert.Equal(level, r.Level);
+                    }
+                }
+            }
+        }
+    }
+
     [Fact]
     public void AConvertibleViolationBecomesAVeWhileTheInfoAreaIsFree()
     {

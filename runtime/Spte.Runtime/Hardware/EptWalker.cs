@@ -25,14 +25,24 @@ public sealed class EptWalker : ITdpWalker
     private readonly HostMemory _host;
     private readonly ulong _highReserved;
 
-    /// <summary>Per level: what <see cref="ReservedBits"/> gives for a table entry (index 0 unused).</summary>
-    private readonly ulong[] _reservedNonLarge = new ulong[PgLevel.Root5Level + 1];
+    /// <summary>Per level: <see cref="EptSpte.LargeLeaf.LargePageMask"/> where bit 7 can make a large leaf (2M, 1G), else 0.</summary>
+    private readonly LevelWords _largeBit;
 
-    /// <summary>Per level: the same for a large leaf, with bit 7 added where the CPU has no large page at that level.</summary>
-    private readonly ulong[] _reservedLarge = new ulong[PgLevel.Root5Level + 1];
+    /// <summary>
+    /// Per <see cref="Kind"/>: the reserved bits (<see cref="ReservedBits"/>), with bit 7 added
+    /// for a large leaf where the CPU has no large page at that level.
+    /// </summary>
+    private readonly KindWords _reserved;
 
-    /// <summary>Bit n set: XWR = n is a misconfiguration (write without read; execute-only without support).</summary>
-    private readonly uint _misconfiguredXwr;
+    /// <summary>
+    /// Per <see cref="Kind"/>: bit n set when an entry whose bits 5..0 are n is misconfigured by
+    /// its XWR bits (write without read; execute-only without support) or, in a leaf, by its
+    /// memory type (bits 5..3), so one shift tests both rules.
+    /// </summary>
+    private readonly KindWords _misconfiguredLow6;
+
+    /// <summary>The accessed flag the CPU sets, or 0 without EPT A/D.</summary>
+    private readonly ulong _accessedMask;
 
     /// <summary>Creates a walker for one vCPU.</summary>
     /// <param name="host">Where the tables live.</param>
@@ -46,15 +56,31 @@ public sealed class EptWalker : ITdpWalker
         Capabilities = capabilities;
         VeInfo = veInfo;
         _highReserved = capabilities.MaxPhyAddr < 52 ? BitRange(capabilities.MaxPhyAddr, 51) : 0;
-        for (var level = PgLevel.Pg4K; level <= PgLevel.Root5Level; level++)
+        _accessedMask = capabilities.AccessedDirty ? EptSpte.Leaf.AccessedMask : 0;
+        var misconfiguredXwr = (1U << 0b010) | (1U << 0b110) | (capabilities.ExecuteOnly ? 0 : 1U << 0b100);
+        var xwrOnly = 0UL;
+        var xwrOrMemoryType = 0UL;
+        for (var low6 = 0; low6 < 64; low6++)
         {
-            _reservedNonLarge[level] = ReservedBits(EptSpte.NonPresent, level);
-            _reservedLarge[level] = ReservedBits(EptSpte.FromRaw(EptSpte.LargeLeaf.LargePageMask), level)
-                | (level == PgLevel.Pg1G && !capabilities.Supports1G ? EptSpte.LargeLeaf.LargePageMask : 0)
-                | (level == PgLevel.Pg2M && !capabilities.Supports2M ? EptSpte.LargeLeaf.LargePageMask : 0);
+            var badXwr = ((misconfiguredXwr >> (low6 & 7)) & 1) != 0;
+            xwrOnly |= badXwr ? 1UL << low6 : 0;
+            xwrOrMemoryType |= badXwr || ((ReservedMemoryTypes >> (low6 >> 3)) & 1) != 0 ? 1UL << low6 : 0;
         }
 
-        _misconfiguredXwr = (1U << 0b010) | (1U << 0b110) | (capabilities.ExecuteOnly ? 0 : 1U << 0b100);
+        for (var level = PgLevel.Pg4K; level <= PgLevel.Root5Level; level++)
+        {
+            var canBeLarge = level is PgLevel.Pg2M or PgLevel.Pg1G;
+            _largeBit[level] = canBeLarge ? EptSpte.LargeLeaf.LargePageMask : 0;
+            _reserved[Kind(level, large: false)] = ReservedBits(EptSpte.NonPresent, level);
+            _misconfiguredLow6[Kind(level, large: false)] = level == PgLevel.Pg4K ? xwrOrMemoryType : xwrOnly;
+            if (canBeLarge)
+            {
+                var supported = level == PgLevel.Pg1G ? capabilities.Supports1G : capabilities.Supports2M;
+                _reserved[Kind(level, large: true)] = ReservedBits(EptSpte.FromRaw(EptSpte.LargeLeaf.LargePageMask), level)
+                    | (supported ? 0 : EptSpte.LargeLeaf.LargePageMask);
+                _misconfiguredLow6[Kind(level, large: true)] = xwrOrMemoryType;
+            }
+        }
     }
 
     /// <summary>The CPU's EPT features.</summary>
@@ -72,14 +98,13 @@ public sealed class EptWalker : ITdpWalker
             GuestAccessKind.Write => (EptViolationQualification.AccWrite, EptSpte.WritableMask),
             _ => (EptViolationQualification.AccInstr, EptSpte.ExecutableMask),
         };
-        var accessed = Capabilities.AccessedDirty ? EptSpte.Leaf.AccessedMask : 0;
+        var accessed = _accessedMask;
         var gfn = gpa >> HostMemory.PageShift;
         var pfn = rootPfn;
         var rwx = EptSpte.VmxEptRwxMask;
         for (var level = rootLevel; ; level--)
         {
-            var table = _host.EntriesOf<EptSpte>(pfn)
-                ?? throw new InvalidOperationException($"The CPU walked into host frame 0x{pfn:X}, which holds no page table (a table was freed while still linked).");
+            var table = _host.EntriesOf<EptSpte>(pfn) ?? throw NoTable(pfn);
             ref var slot = ref HostMemory.Entry(table, PgLevel.Index(gfn, level));
             EptSpte entry;
             bool leaf;
@@ -91,9 +116,13 @@ public sealed class EptWalker : ITdpWalker
                     return Violation(gpa, level, entry, accessBit, 0, "entry not present");
                 }
 
-                var large = level is PgLevel.Pg2M or PgLevel.Pg1G && (entry.Raw & EptSpte.LargeLeaf.LargePageMask) != 0;
+                // Bit 7 makes a large leaf only at 2M and 1G; the masks of that kind of entry
+                // cover every misconfiguration rule, and any hit goes to the full verdict.
+                var large = (entry.Raw & _largeBit[level]) != 0;
+                var kind = Kind(level, large);
                 leaf = level == PgLevel.Pg4K || large;
-                if (MaybeMisconfigured(entry, level, large, leaf) && Misconfiguration(entry, level) is { } reason)
+                if (((entry.Raw & _reserved[kind]) != 0 || ((_misconfiguredLow6[kind] >> (int)(entry.Raw & 0x3F)) & 1) != 0)
+                    && Misconfiguration(entry, level) is { } reason)
                 {
                     return new TdpWalkResult(TdpWalkOutcome.EptMisconfig, gpa, 0, level, entry.Raw, EptViolationQualification.None, PageFaultErrorCode.None, reason);
                 }
@@ -146,20 +175,6 @@ public sealed class EptWalker : ITdpWalker
             PgLevel.Pg4K => _highReserved,
             _ => _highReserved | (EptSpte.NonLeaf.ReservedMask & ~EptSpte.LargeLeaf.LargePageMask),
         };
-    }
-
-    /// <summary>
-    /// The walk's per-level test, from the precomputed masks: false means the entry is not a
-    /// misconfiguration; true sends it to <see cref="Misconfiguration"/> for the verdict and the
-    /// reason. It covers every rule that method applies, so it never passes a misconfiguration.
-    /// </summary>
-    private bool MaybeMisconfigured(EptSpte entry, int level, bool large, bool leaf)
-    {
-        var reserved = large ? _reservedLarge[level] : _reservedNonLarge[level];
-        var memoryType = (int)(entry.Raw >> EptSpte.Leaf.MemoryTypeShift) & 7;
-        return (entry.Raw & reserved) != 0
-            || ((_misconfiguredXwr >> (int)(entry.Raw & EptSpte.VmxEptRwxMask)) & 1) != 0
-            || (leaf && ((ReservedMemoryTypes >> memoryType) & 1) != 0);
     }
 
     /// <summary>Why a present entry is an EPT misconfiguration, or null.</summary>
@@ -226,5 +241,26 @@ public sealed class EptWalker : ITdpWalker
     private static bool SetBit(ref EptSpte slot, EptSpte seen, ulong bit) =>
         Interlocked.CompareExchange(ref Unsafe.As<EptSpte, ulong>(ref slot), seen.Raw | bit, seen.Raw) == seen.Raw;
 
+    /// <summary>The index into the per-kind masks: a level's table entry or 4K leaf, or its large leaf.</summary>
+    private static int Kind(int level, bool large) => (level << 1) | (large ? 1 : 0);
+
+    /// <summary>Out of line so the walk loop carries no message formatting.</summary>
+    private static InvalidOperationException NoTable(ulong pfn) =>
+        new($"The CPU walked into host frame 0x{pfn:X}, which holds no page table (a table was freed while still linked).");
+
     private static ulong BitRange(int low, int high) => (ulong.MaxValue >> (63 - high)) & ~((1UL << low) - 1);
+
+    /// <summary>One word per level (index 0 unused), held inline so a lookup is no load of an array reference.</summary>
+    [InlineArray(PgLevel.Root5Level + 1)]
+    private struct LevelWords
+    {
+        private ulong _level0;
+    }
+
+    /// <summary>One word per <see cref="Kind"/>.</summary>
+    [InlineArray(2 * (PgLevel.Root5Level + 1))]
+    private struct KindWords
+    {
+        private ulong _kind0;
+    }
 }

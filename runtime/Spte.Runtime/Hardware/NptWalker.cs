@@ -19,10 +19,10 @@ public sealed class NptWalker : ITdpWalker
     private readonly ulong _highReserved;
 
     /// <summary>Per level: what <see cref="ReservedBits"/> gives for an entry without PS (index 0 unused).</summary>
-    private readonly ulong[] _reservedNonLarge = new ulong[PgLevel.Root5Level + 1];
+    private readonly LevelWords _reservedNonLarge;
 
     /// <summary>Per level: the same for an entry with PS.</summary>
-    private readonly ulong[] _reservedLarge = new ulong[PgLevel.Root5Level + 1];
+    private readonly LevelWords _reservedLarge;
 
     /// <summary>Creates a walker.</summary>
     public NptWalker(HostMemory host, NptCapabilities capabilities)
@@ -58,8 +58,7 @@ public sealed class NptWalker : ITdpWalker
         var noExecute = false;
         for (var level = rootLevel; ; level--)
         {
-            var table = _host.EntriesOf<NptSpte>(pfn)
-                ?? throw new InvalidOperationException($"The CPU walked into host frame 0x{pfn:X}, which holds no page table (a table was freed while still linked).");
+            var table = _host.EntriesOf<NptSpte>(pfn) ?? throw NoTable(pfn);
             ref var slot = ref HostMemory.Entry(table, PgLevel.Index(gfn, level));
             NptSpte entry;
             while (true)
@@ -148,5 +147,16 @@ public sealed class NptWalker : ITdpWalker
     private static bool SetBit(ref NptSpte slot, NptSpte seen, ulong bit) =>
         Interlocked.CompareExchange(ref Unsafe.As<NptSpte, ulong>(ref slot), seen.Raw | bit, seen.Raw) == seen.Raw;
 
+    /// <summary>Out of line so the walk loop carries no message formatting.</summary>
+    private static InvalidOperationException NoTable(ulong pfn) =>
+        new($"The CPU walked into host frame 0x{pfn:X}, which holds no page table (a table was freed while still linked).");
+
     private static ulong BitRange(int low, int high) => (ulong.MaxValue >> (63 - high)) & ~((1UL << low) - 1);
+
+    /// <summary>One word per level (index 0 unused), held inline so a lookup is no load of an array reference.</summary>
+    [InlineArray(PgLevel.Root5Level + 1)]
+    private struct LevelWords
+    {
+        private ulong _level0;
+    }
 }

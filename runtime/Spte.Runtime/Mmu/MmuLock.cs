@@ -1,3 +1,4 @@
+using System;
 using System.Threading;
 
 namespace Spte.Runtime.Mmu;
@@ -8,66 +9,160 @@ namespace Spte.Runtime.Mmu;
 /// kernel's queued rwlock it prefers writers: once a writer waits, new readers wait behind it.
 /// </summary>
 /// <remarks>
-/// One word of state: the reader count, plus <see cref="WriterBit"/> while a writer holds or
-/// waits for the lock. An uncontended read is one compare-exchange in and one decrement out,
-/// about a third of <c>ReaderWriterLockSlim</c>'s cost, which the fault path pays every time.
-/// Not recursive, as the kernel's is not: a thread that holds it must not take it again.
+/// Readers write only their own thread's record (a per-CPU reader count, as in the kernel's
+/// percpu rwsem): entering is one exchange on the record (the full fence that orders it before
+/// the read of the writer flag), leaving a release store. A writer raises the flag with an
+/// exchange and then waits until every record reads "outside". Either the writer's scan sees a
+/// reader's fenced store, or the reader's fence came later and it sees the flag and backs out:
+/// the Dekker argument both fences make. Not recursive, as the kernel's is not: a thread that
+/// holds it must not take it again.
 /// </remarks>
 internal sealed class MmuLock
 {
-    private const int WriterBit = 1 << 30;
+    /// <summary>The lock this thread entered for read last, whose record is <see cref="t_record"/>.</summary>
+    [ThreadStatic]
+    private static MmuLock? t_lock;
+
+    [ThreadStatic]
+    private static ReaderRecord? t_record;
 
     /// <summary>Orders writers among themselves; readers never touch it.</summary>
     private readonly object _writers = new();
-    private int _state;
+
+    /// <summary>Guards additions to <see cref="_readers"/>.</summary>
+    private readonly object _registry = new();
+
+    /// <summary>Every thread's record that ever read this lock (copy-on-write under <see cref="_registry"/>).</summary>
+    private ReaderRecord[] _readers = [];
+
+    /// <summary>1 while a writer holds the lock or waits for the readers to leave.</summary>
+    private int _writer;
+
+    /// <summary>Whether a writer holds the lock or waits for the readers to leave.</summary>
+    internal bool WriterPending => Volatile.Read(ref _writer) != 0;
+
+    /// <summary>Threads that have a reader record here (each reads through its own).</summary>
+    internal int ReaderRecords => Volatile.Read(ref _readers).Length;
+
+    /// <summary>Threads inside for read now (or trying to enter).</summary>
+    internal int ReadersInside
+    {
+        get
+        {
+            var inside = 0;
+            foreach (var record in Volatile.Read(ref _readers))
+            {
+                inside += Volatile.Read(ref record.Inside);
+            }
+
+            return inside;
+        }
+    }
 
     /// <summary><c>read_lock</c>.</summary>
     public void EnterRead()
     {
-        var state = Volatile.Read(ref _state);
-        if ((state & WriterBit) != 0 || Interlocked.CompareExchange(ref _state, state + 1, state) != state)
+        var record = ReferenceEquals(t_lock, this) ? t_record! : Record();
+        Interlocked.Exchange(ref record.Inside, 1);
+        if (Volatile.Read(ref _writer) != 0)
         {
-            EnterReadContended();
+            EnterReadContended(record);
         }
     }
 
-    /// <summary><c>read_unlock</c>.</summary>
-    public void ExitRead() => Interlocked.Decrement(ref _state);
+    /// <summary><c>read_unlock</c>: a release store, after the section's reads and writes.</summary>
+    public void ExitRead() => Volatile.Write(ref (ReferenceEquals(t_lock, this) ? t_record! : Record()).Inside, 0);
 
     /// <summary><c>write_lock</c>: waits out the other writers, then the readers already inside.</summary>
     public void EnterWrite()
     {
         Monitor.Enter(_writers);
-        Interlocked.Or(ref _state, WriterBit);
+        Interlocked.Exchange(ref _writer, 1);
         var spin = default(SpinWait);
-        while (Volatile.Read(ref _state) != WriterBit)
+        foreach (var record in Volatile.Read(ref _readers))
         {
-            spin.SpinOnce();
+            while (Volatile.Read(ref record.Inside) != 0)
+            {
+                spin.SpinOnce();
+            }
         }
     }
 
     /// <summary><c>write_unlock</c>.</summary>
     public void ExitWrite()
     {
-        Interlocked.And(ref _state, ~WriterBit);
+        Volatile.Write(ref _writer, 0);
         Monitor.Exit(_writers);
     }
 
-    /// <summary>Whether a writer holds the lock or waits for the readers to leave.</summary>
-    internal bool WriterPending => (Volatile.Read(ref _state) & WriterBit) != 0;
-
-    private void EnterReadContended()
+    /// <summary>A writer is in or waiting: step out so it can proceed, wait for it, and enter again.</summary>
+    private void EnterReadContended(ReaderRecord record)
     {
         var spin = default(SpinWait);
-        while (true)
+        do
         {
-            var state = Volatile.Read(ref _state);
-            if ((state & WriterBit) == 0 && Interlocked.CompareExchange(ref _state, state + 1, state) == state)
+            Volatile.Write(ref record.Inside, 0);
+            while (Volatile.Read(ref _writer) != 0)
             {
-                return;
+                spin.SpinOnce();
             }
 
-            spin.SpinOnce();
+            Interlocked.Exchange(ref record.Inside, 1);
         }
+        while (Volatile.Read(ref _writer) != 0);
+    }
+
+    /// <summary>
+    /// The calling thread's record here, made the thread's cached one: found, taken over from a
+    /// finished thread (it reads "outside"), or added.
+    /// </summary>
+    private ReaderRecord Record()
+    {
+        var thread = Thread.CurrentThread;
+        ReaderRecord? record = null;
+        foreach (var candidate in Volatile.Read(ref _readers))
+        {
+            if (candidate.Owner == thread)
+            {
+                record = candidate;
+                break;
+            }
+        }
+
+        if (record is null)
+        {
+            lock (_registry)
+            {
+                foreach (var old in _readers)
+                {
+                    if (!old.Owner.IsAlive && Volatile.Read(ref old.Inside) == 0)
+                    {
+                        old.Owner = thread;
+                        record = old;
+                        break;
+                    }
+                }
+
+                if (record is null)
+                {
+                    record = new ReaderRecord(thread);
+                    Volatile.Write(ref _readers, [.. _readers, record]);
+                }
+            }
+        }
+
+        t_lock = this;
+        t_record = record;
+        return record;
+    }
+
+    /// <summary>One thread's read-side state.</summary>
+    private sealed class ReaderRecord(Thread owner)
+    {
+        /// <summary>1 while the owner holds the lock for read (or is trying to); written by the owner only.</summary>
+        public int Inside;
+
+        /// <summary>The thread that writes this record; a finished owner's record is handed to the next new reader.</summary>
+        public Thread Owner = owner;
     }
 }
