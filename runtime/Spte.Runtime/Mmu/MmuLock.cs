@@ -60,7 +60,8 @@ internal sealed class MmuLock
     }
 
     /// <summary><c>read_lock</c>.</summary>
-    public void EnterRead()
+    /// <returns>The calling thread's record, which <see cref="ExitRead(ReaderRecord)"/> takes to unlock without looking it up again.</returns>
+    public ReaderRecord EnterRead()
     {
         var record = ReferenceEquals(t_lock, this) ? t_record! : Record();
         Interlocked.Exchange(ref record.Inside, 1);
@@ -68,10 +69,15 @@ internal sealed class MmuLock
         {
             EnterReadContended(record);
         }
+
+        return record;
     }
 
     /// <summary><c>read_unlock</c>: a release store, after the section's reads and writes.</summary>
-    public void ExitRead() => Volatile.Write(ref (ReferenceEquals(t_lock, this) ? t_record! : Record()).Inside, 0);
+    public void ExitRead() => ExitRead(ReferenceEquals(t_lock, this) ? t_record! : Record());
+
+    /// <summary><c>read_unlock</c> with the record <see cref="EnterRead"/> returned.</summary>
+    public static void ExitRead(ReaderRecord record) => Volatile.Write(ref record.Inside, 0);
 
     /// <summary><c>write_lock</c>: waits out the other writers, then the readers already inside.</summary>
     public void EnterWrite()
@@ -157,7 +163,7 @@ internal sealed class MmuLock
     }
 
     /// <summary>One thread's read-side state.</summary>
-    private sealed class ReaderRecord(Thread owner)
+    internal sealed class ReaderRecord(Thread owner)
     {
         /// <summary>1 while the owner holds the lock for read (or is trying to); written by the owner only.</summary>
         public int Inside;

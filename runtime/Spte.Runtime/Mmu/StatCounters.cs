@@ -18,13 +18,6 @@ public sealed class StatCounters<TStat>
 {
     private static readonly int Count = Enum.GetValues<TStat>().Length;
 
-    /// <summary>The calling thread's array of the instance it counted into last: one TLS read on the hot path.</summary>
-    [ThreadStatic]
-    private static StatCounters<TStat>? t_owner;
-
-    [ThreadStatic]
-    private static long[]? t_values;
-
     /// <summary>This thread's arrays of every instance it counted into; weak, so a dropped instance's go with it.</summary>
     [ThreadStatic]
     private static ConditionalWeakTable<StatCounters<TStat>, long[]>? t_byInstance;
@@ -62,11 +55,14 @@ public sealed class StatCounters<TStat>
         return list;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void Increment(TStat stat) => Add(stat, 1);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void Add(TStat stat, long delta)
     {
-        var values = ReferenceEquals(t_owner, this) ? t_values! : Mine();
+        var values = ReferenceEquals(StatCountersThread.Owner, this) ? StatCountersThread.Values!
+            : ReferenceEquals(StatCountersThread.PreviousOwner, this) ? StatCountersThread.PreviousValues! : Mine();
         ref var value = ref values[Index(stat)];
         Volatile.Write(ref value, value + delta);
     }
@@ -86,10 +82,33 @@ public sealed class StatCounters<TStat>
             byInstance.Add(this, values);
         }
 
-        t_owner = this;
-        t_values = values;
+        StatCountersThread.PreviousOwner = StatCountersThread.Owner;
+        StatCountersThread.PreviousValues = StatCountersThread.Values;
+        StatCountersThread.Owner = this;
+        StatCountersThread.Values = values;
         return values;
     }
 
     private static int Index(TStat stat) => Unsafe.As<TStat, int>(ref stat);
+}
+
+/// <summary>
+/// The calling thread's arrays of the two <see cref="StatCounters{TStat}"/> instances it counted
+/// into last (a vCPU thread alternates between its MMU's and its own). Kept out of the generic
+/// class: a thread static of a generic type is reached through a runtime helper call, one of a
+/// plain class with an inlined TLS read.
+/// </summary>
+internal static class StatCountersThread
+{
+    [ThreadStatic]
+    internal static object? Owner;
+
+    [ThreadStatic]
+    internal static long[]? Values;
+
+    [ThreadStatic]
+    internal static object? PreviousOwner;
+
+    [ThreadStatic]
+    internal static long[]? PreviousValues;
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Spte.Runtime.Formats;
@@ -20,6 +21,10 @@ public struct TdpIter<T>
     private readonly HostMemory _host;
     private TablePath _ptPath;
     private PfnPath _pfnPath;
+
+    // The current level's table (pt_path[level - 1]), kept apart so reading an entry needs no
+    // index into the path.
+    private T[] _table;
     private int _index;
 
     /// <summary>KVM's <c>tdp_iter_start</c> over <paramref name="root"/> from <paramref name="start"/>.</summary>
@@ -32,8 +37,9 @@ public struct TdpIter<T>
         MinLevel = minLevel;
         AsId = root.AsId;
         NextLastLevelGfn = start;
-        _ptPath[RootLevel - 1] = root.Spt;
-        _pfnPath[RootLevel - 1] = root.Pfn;
+        PathTable(RootLevel) = root.Spt;
+        PathPfn(RootLevel) = root.Pfn;
+        _table = root.Spt;
         Restart();
     }
 
@@ -62,7 +68,7 @@ public struct TdpIter<T>
     public bool Valid { get; private set; }
 
     /// <summary>The table holding the current entry.</summary>
-    public readonly T[] Table => _ptPath[Level - 1]!;
+    public readonly T[] Table => _table;
 
     /// <summary>The host frame of <see cref="Table"/>.</summary>
     public readonly ulong TablePfn => _pfnPath[Level - 1];
@@ -71,25 +77,31 @@ public struct TdpIter<T>
     public readonly int Index => _index;
 
     /// <summary>The current entry itself (<c>sptep</c>).</summary>
-    public readonly ref T Sptep => ref HostMemory.Entry(_ptPath[Level - 1]!, _index);
+    public readonly ref T Sptep => ref HostMemory.Entry(_table, _index);
 
     /// <summary>KVM's <c>tdp_iter_restart</c>: start again from the root at <see cref="NextLastLevelGfn"/>.</summary>
     public void Restart()
     {
         Level = RootLevel;
+        _table = PathTable(RootLevel)!;
         Gfn = PgLevel.RoundGfn(NextLastLevelGfn, Level);
         RefreshSptep();
         Valid = true;
     }
 
     /// <summary>KVM's <c>tdp_iter_next</c>: the next entry in pre-order.</summary>
+    /// <remarks>Inlined, so a walk down to its target (the fault path's common case) makes no calls.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Next()
     {
-        if (TryStepDown())
+        if (!TryStepDown())
         {
-            return;
+            NextSideOrUp();
         }
+    }
 
+    private void NextSideOrUp()
+    {
         do
         {
             if (TryStepSide())
@@ -118,12 +130,14 @@ public struct TdpIter<T>
     /// <summary>Reads an entry the way <c>kvm_tdp_mmu_read_spte</c> does: one atomic 64-bit load.</summary>
     public static T ReadSpte(ref T sptep) => T.FromRaw(Volatile.Read(ref Unsafe.As<T, ulong>(ref sptep)));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void RefreshSptep()
     {
         _index = PgLevel.Index(Gfn, Level);
-        OldSpte = ReadSpte(ref Sptep);
+        OldSpte = ReadSpte(ref HostMemory.Entry(_table, _index));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool TryStepDown()
     {
         if (Level == MinLevel)
@@ -132,18 +146,21 @@ public struct TdpIter<T>
         }
 
         // Re-read: the entry may have changed since this position was reached.
-        OldSpte = ReadSpte(ref Sptep);
-        if (!OldSpte.IsPresent || TdpSpte<T>.IsLastSpte(OldSpte, Level))
+        var spte = ReadSpte(ref HostMemory.Entry(_table, _index));
+        OldSpte = spte;
+        if (!spte.IsPresent || TdpSpte<T>.IsLastSpte(spte, Level))
         {
             return false;
         }
 
-        var child = _host.EntriesOf<T>(OldSpte.Pfn)
-            ?? throw new InvalidOperationException($"A present non-leaf SPTE {OldSpte} at level {Level} points to host frame 0x{OldSpte.Pfn:X}, which holds no page table (used after free).");
-        Level--;
-        _ptPath[Level - 1] = child;
-        _pfnPath[Level - 1] = OldSpte.Pfn;
-        Gfn = PgLevel.RoundGfn(NextLastLevelGfn, Level);
+        var pfn = spte.Pfn;
+        var child = _host.EntriesOf<T>(pfn) ?? ThrowUsedAfterFree(spte, Level);
+        var level = Level - 1;
+        Level = level;
+        PathTable(level) = child;
+        PathPfn(level) = pfn;
+        _table = child;
+        Gfn = PgLevel.RoundGfn(NextLastLevelGfn, level);
         RefreshSptep();
         return true;
     }
@@ -170,10 +187,22 @@ public struct TdpIter<T>
         }
 
         Level++;
+        _table = PathTable(Level)!;
         Gfn = PgLevel.RoundGfn(Gfn, Level);
         RefreshSptep();
         return true;
     }
+
+    /// <summary>The path's table at <paramref name="level"/> (1..5), without the inline array's bounds check: the level is always in range.</summary>
+    [UnscopedRef]
+    private ref T[]? PathTable(int level) => ref Unsafe.Add(ref Unsafe.As<TablePath, T[]?>(ref _ptPath), level - 1);
+
+    /// <summary>The path's host frame at <paramref name="level"/> (1..5).</summary>
+    [UnscopedRef]
+    private ref ulong PathPfn(int level) => ref Unsafe.Add(ref Unsafe.As<PfnPath, ulong>(ref _pfnPath), level - 1);
+
+    private static T[] ThrowUsedAfterFree(T spte, int level) =>
+        throw new InvalidOperationException($"A present non-leaf SPTE {spte} at level {level} points to host frame 0x{spte.Pfn:X}, which holds no page table (used after free).");
 
     /// <summary>The table at each level of the current path (<c>pt_path</c>).</summary>
     [InlineArray(PgLevel.Root5Level)]

@@ -207,7 +207,8 @@ public sealed partial class TdpMmu<T>
             return PageFaultResult.Emulate;
         }
 
-        var hostPte = slot.HostPteOf(fault.Gfn);
+        // GfnToMemslot returned the slot holding the GFN, so HostPteOf's range check is not repeated.
+        var hostPte = slot.Backing.Lookup(fault.Gfn - slot.BaseGfn);
         if (fault.Write && !hostPte.Writable)
         {
             BreakHostSharing(slot, fault.Gfn);

@@ -290,6 +290,7 @@ public sealed partial class TdpMmu<T>
     /// <summary><c>kvm_flush_remote_tlbs</c>: the model has no TLB, so only the request is counted.</summary>
     private void FlushRemoteTlbs() => Stats.Increment(MmuStat.RemoteTlbFlushes);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static MmuStat PageStat(int level) => level switch
     {
         PgLevel.Pg4K => MmuStat.Pages4K,
@@ -298,33 +299,29 @@ public sealed partial class TdpMmu<T>
     };
 
     /// <summary><c>read_lock(&amp;kvm-&gt;mmu_lock)</c>; dispose the result to unlock.</summary>
-    internal LockScope ReadLock()
-    {
-        _mmuLock.EnterRead();
-        return new LockScope(_mmuLock, write: false);
-    }
+    internal LockScope ReadLock() => new(_mmuLock, _mmuLock.EnterRead());
 
     private LockScope WriteLock()
     {
         _mmuLock.EnterWrite();
-        return new LockScope(_mmuLock, write: true);
+        return new LockScope(_mmuLock, reader: null);
     }
 
     /// <summary>Bumps <c>mmu_invalidate_seq</c>; call with the write lock held, before the zap.</summary>
     private void InvalidateBegin() => Interlocked.Increment(ref _mmuInvalidateSeq);
 
-    /// <summary>A held MMU lock; disposing it unlocks.</summary>
-    internal readonly struct LockScope(MmuLock mmuLock, bool write) : IDisposable
+    /// <summary>A held MMU lock; disposing it unlocks. <paramref name="reader"/> is the thread's record for a read hold, null for the write hold.</summary>
+    internal readonly struct LockScope(MmuLock mmuLock, MmuLock.ReaderRecord? reader) : IDisposable
     {
         public void Dispose()
         {
-            if (write)
+            if (reader is null)
             {
                 mmuLock.ExitWrite();
             }
             else
             {
-                mmuLock.ExitRead();
+                MmuLock.ExitRead(reader);
             }
         }
     }

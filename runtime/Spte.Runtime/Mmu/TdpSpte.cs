@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using Spte.Runtime.Formats;
 using Spte.Runtime.Memory;
 
@@ -10,10 +11,16 @@ namespace Spte.Runtime.Mmu;
 /// <see cref="TdpAdType.Enabled"/> (0) and access tracking is not used.
 /// </summary>
 /// <typeparam name="T">The entry format.</typeparam>
+/// <remarks>
+/// The hot predicates are marked for inlining: with the formats' masks behind static abstract
+/// members (static readonly fields, not constants, when compiled before their types are
+/// initialised) the JIT otherwise leaves each one a call on the fault path.
+/// </remarks>
 public static class TdpSpte<T>
     where T : struct, ITdpSpte<T>
 {
     /// <summary><c>is_shadow_present_pte</c>: the MMU-present bit is set.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsShadowPresentPte(T spte) => spte.IsPresent;
 
     /// <summary>
@@ -26,21 +33,27 @@ public static class TdpSpte<T>
     public static bool IsShadowNonPresentValue(T spte) => spte.Raw == T.NonPresentValue;
 
     /// <summary><c>is_large_pte</c>: the page-size bit is set.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsLargePte(T spte) => (spte.Raw & T.PtPageSizeMask) != 0;
 
     /// <summary><c>is_last_spte</c>: the entry maps a page rather than a table.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsLastSpte(T spte, int level) => level == PgLevel.Pg4K || IsLargePte(spte);
 
     /// <summary><c>is_writable_pte</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsWritablePte(T spte) => (spte.Raw & T.PtWritableMask) != 0;
 
     /// <summary><c>is_mmu_writable_spte</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsMmuWritableSpte(T spte) => (spte.Raw & T.ShadowMmuWritableMask) != 0;
 
     /// <summary><c>is_accessed_spte</c> with A/D bits enabled.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsAccessedSpte(T spte) => (spte.Raw & T.ShadowAccessedMask) != 0;
 
     /// <summary><c>is_dirty_spte</c> with A/D bits enabled.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsDirtySpte(T spte) => (spte.Raw & T.ShadowDirtyMask) != 0;
 
     /// <summary>
@@ -59,6 +72,7 @@ public static class TdpSpte<T>
     /// the RAM memory type, host-writable when the host allows writes, and, when writable,
     /// <c>PT_WRITABLE_MASK</c>, MMU-writable and dirty.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T MakeSpte(int level, ulong pfn, SpteAccess access, bool hostWritable)
     {
         var spte = T.PresentMask | T.ShadowPresentMask | T.ShadowAccessedMask;
@@ -93,6 +107,7 @@ public static class TdpSpte<T>
     }
 
     /// <summary>KVM's <c>make_nonleaf_spte</c>: a present entry pointing at the table in <paramref name="childPfn"/>, all access allowed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T MakeNonLeafSpte(ulong childPfn) =>
         T.FromRaw(T.PresentMask | ((childPfn << HostMemory.PageShift) & T.SpteBaseAddrMask) | T.ShadowPresentMask
             | T.PtWritableMask | T.ShadowUserMask | T.ShadowXMask | T.ShadowAccessedMask);
