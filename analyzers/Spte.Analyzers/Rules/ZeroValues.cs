@@ -94,93 +94,75 @@ internal static class ZeroValues
 
     /// <summary>
     /// Whether <see cref="RawZeroLeaves"/> finds any zero part: the cheap test to make before looking
-    /// up a slot. The same walk without an enumerator, as it runs on nearly every <c>ulong</c> store.
+    /// up a slot. It runs on nearly every <c>ulong</c> store, so it stops at the first part and allocates nothing.
     /// </summary>
-    public static bool HasRawZero(IOperation value, SpteModel model)
-    {
-        if (value.IsZeroConstant())
-        {
-            return true;
-        }
-
-        switch (value)
-        {
-            case IConversionOperation conversion:
-                return HasRawZero(conversion.Operand, model);
-            case IConditionalOperation conditional:
-                return HasRawZero(conditional.WhenTrue, model) || (conditional.WhenFalse is { } whenFalse && HasRawZero(whenFalse, model));
-            case ISwitchExpressionOperation switchExpression:
-                foreach (var arm in switchExpression.Arms)
-                {
-                    if (HasRawZero(arm.Value, model))
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            case IPropertyReferenceOperation { Instance: { } instance } property:
-                return model.Entry(instance.Type) is { } entry
-                    && EntryType.IsMember(property.Property, entry.Raw)
-                    && IsZeroEntry(instance.WalkDownConversions(), model, out _);
-            default:
-                return false;
-        }
-    }
+    public static bool HasRawZero(IOperation value, SpteModel model) => FindRawZeros(value, model, leaves: null);
 
     /// <summary>
     /// The parts of a value written to a raw slot that are zero: the value itself when it is a
     /// constant 0, else the zero branches of <c>?:</c> and switch expressions, and <c>x.Raw</c> of a
     /// zero entry. A cast <c>(ulong)0</c> is one leaf; an implicit widening of <c>0</c> is its literal.
     /// </summary>
-    public static IEnumerable<IOperation> RawZeroLeaves(IOperation value, SpteModel model)
+    public static IReadOnlyList<IOperation> RawZeroLeaves(IOperation value, SpteModel model)
+    {
+        var leaves = new List<IOperation>();
+        FindRawZeros(value, model, leaves);
+        return leaves;
+    }
+
+    /// <summary>
+    /// The walk behind <see cref="HasRawZero"/> and <see cref="RawZeroLeaves"/>: whether
+    /// <paramref name="value"/> has a zero part. Without <paramref name="leaves"/> it stops at the first
+    /// one; with it, it visits every branch and adds each zero part in source order.
+    /// </summary>
+    private static bool FindRawZeros(IOperation value, SpteModel model, List<IOperation>? leaves)
     {
         if (value.IsZeroConstant())
         {
-            yield return value;
-            yield break;
+            return Found(value, leaves);
         }
 
         switch (value)
         {
             case IConversionOperation conversion:
-                foreach (var leaf in RawZeroLeaves(conversion.Operand, model))
-                {
-                    yield return leaf;
-                }
-
-                break;
+                return FindRawZeros(conversion.Operand, model, leaves);
             case IConditionalOperation conditional:
-                foreach (var leaf in RawZeroLeaves(conditional.WhenTrue, model))
+                var inTrue = FindRawZeros(conditional.WhenTrue, model, leaves);
+                if (inTrue && leaves is null)
                 {
-                    yield return leaf;
+                    return true;
                 }
 
-                if (conditional.WhenFalse is { } whenFalse)
-                {
-                    foreach (var leaf in RawZeroLeaves(whenFalse, model))
-                    {
-                        yield return leaf;
-                    }
-                }
-
-                break;
+                return (conditional.WhenFalse is { } whenFalse && FindRawZeros(whenFalse, model, leaves)) || inTrue;
             case ISwitchExpressionOperation switchExpression:
+                var any = false;
                 foreach (var arm in switchExpression.Arms)
                 {
-                    foreach (var leaf in RawZeroLeaves(arm.Value, model))
+                    if (FindRawZeros(arm.Value, model, leaves))
                     {
-                        yield return leaf;
+                        if (leaves is null)
+                        {
+                            return true;
+                        }
+
+                        any = true;
                     }
                 }
 
-                break;
+                return any;
             case IPropertyReferenceOperation { Instance: { } instance } property
                 when model.Entry(instance.Type) is { } entry
                 && EntryType.IsMember(property.Property, entry.Raw)
                 && IsZeroEntry(instance.WalkDownConversions(), model, out _):
-                yield return value;
-                break;
+                return Found(value, leaves);
+            default:
+                return false;
         }
+    }
+
+    private static bool Found(IOperation leaf, List<IOperation>? leaves)
+    {
+        leaves?.Add(leaf);
+        return true;
     }
 }
