@@ -336,8 +336,7 @@ internal static class MmuScale
         var mmuLock = new MmuLock();
         for (var i = 0; i < n; i++)
         {
-            mmuLock.EnterRead();
-            mmuLock.ExitRead();
+            MmuLock.ExitRead(mmuLock.EnterRead());
         }
 
         var t5 = Stopwatch.GetTimestamp();

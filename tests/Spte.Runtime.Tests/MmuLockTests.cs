@@ -11,15 +11,9 @@ public class MmuLockTests
     public void ReadersShareTheLock()
     {
         var mmuLock = new MmuLock();
-        mmuLock.EnterRead();
-        var other = new Thread(() =>
-        {
-            mmuLock.EnterRead();
-            mmuLock.ExitRead();
-        });
-        other.Start();
-        other.Join();
-        mmuLock.ExitRead();
+        var mine = mmuLock.EnterRead();
+        ReadOnceOnAnotherThread(mmuLock);
+        MmuLock.ExitRead(mine);
         Assert.False(mmuLock.WriterPending);
     }
 
@@ -31,7 +25,7 @@ public class MmuLockTests
         var readerSawWriterDone = false;
         using var writerHolds = new ManualResetEventSlim();
         using var releaseWriter = new ManualResetEventSlim();
-        mmuLock.EnterRead();
+        var mine = mmuLock.EnterRead();
         var writer = new Thread(() =>
         {
             mmuLock.EnterWrite();
@@ -44,14 +38,14 @@ public class MmuLockTests
         writer.Start();
         SpinWait.SpinUntil(() => mmuLock.WriterPending);
         Assert.False(Volatile.Read(ref writerInside));
-        mmuLock.ExitRead();
+        MmuLock.ExitRead(mine);
         writerHolds.Wait();
 
         var reader = new Thread(() =>
         {
-            mmuLock.EnterRead();
+            var record = mmuLock.EnterRead();
             readerSawWriterDone = !Volatile.Read(ref writerInside);
-            mmuLock.ExitRead();
+            MmuLock.ExitRead(record);
         });
         reader.Start();
         releaseWriter.Set();
@@ -65,28 +59,14 @@ public class MmuLockTests
     public void EachThreadReadsThroughItsOwnRecordAndAFinishedThreadsRecordIsReused()
     {
         var mmuLock = new MmuLock();
-        mmuLock.EnterRead();
-        mmuLock.ExitRead();
-        mmuLock.EnterRead();
-        mmuLock.ExitRead();
+        MmuLock.ExitRead(mmuLock.EnterRead());
+        MmuLock.ExitRead(mmuLock.EnterRead());
         Assert.Equal(1, mmuLock.ReaderRecords);
 
-        var first = new Thread(() =>
-        {
-            mmuLock.EnterRead();
-            mmuLock.ExitRead();
-        });
-        first.Start();
-        first.Join();
+        ReadOnceOnAnotherThread(mmuLock);
         Assert.Equal(2, mmuLock.ReaderRecords);
 
-        var second = new Thread(() =>
-        {
-            mmuLock.EnterRead();
-            mmuLock.ExitRead();
-        });
-        second.Start();
-        second.Join();
+        ReadOnceOnAnotherThread(mmuLock);
         Assert.Equal(2, mmuLock.ReaderRecords);
         Assert.Equal(0, mmuLock.ReadersInside);
     }
@@ -96,14 +76,14 @@ public class MmuLockTests
     {
         var a = new MmuLock();
         var b = new MmuLock();
-        a.EnterRead();
-        b.EnterRead();
+        var inA = a.EnterRead();
+        var inB = b.EnterRead();
         Assert.Equal(1, a.ReadersInside);
         Assert.Equal(1, b.ReadersInside);
-        b.ExitRead();
+        MmuLock.ExitRead(inB);
         Assert.Equal(1, a.ReadersInside);
         Assert.Equal(0, b.ReadersInside);
-        a.ExitRead();
+        MmuLock.ExitRead(inA);
         Assert.Equal(0, a.ReadersInside);
 
         // Both are free for a writer now (a reader still inside would make this wait forever).
@@ -124,13 +104,13 @@ public class MmuLockTests
         {
             for (var i = 0; i < rounds; i++)
             {
-                mmuLock.EnterRead();
+                var record = mmuLock.EnterRead();
                 if (Volatile.Read(ref writing) != 0)
                 {
                     Interlocked.Increment(ref overlaps);
                 }
 
-                mmuLock.ExitRead();
+                MmuLock.ExitRead(record);
             }
         });
         reader.Start();
@@ -145,5 +125,13 @@ public class MmuLockTests
 
         reader.Join();
         Assert.Equal(0, Volatile.Read(ref overlaps));
+    }
+
+    /// <summary>Enters and leaves the lock for read on a new thread, and waits for that thread to end.</summary>
+    private static void ReadOnceOnAnotherThread(MmuLock mmuLock)
+    {
+        var thread = new Thread(() => MmuLock.ExitRead(mmuLock.EnterRead()));
+        thread.Start();
+        thread.Join();
     }
 }

@@ -44,24 +44,12 @@ public class RcuTests
     public void AReaderOnAnotherThreadHoldsTheCallbackBack()
     {
         var rcu = new Rcu();
-        using var entered = new ManualResetEventSlim();
-        using var release = new ManualResetEventSlim();
-        var reader = new Thread(() =>
-        {
-            using (rcu.ReadLock())
-            {
-                entered.Set();
-                release.Wait();
-            }
-        });
-        reader.Start();
-        entered.Wait();
+        var reader = new ReaderThread(rcu);
         var ran = false;
         rcu.CallRcu(() => ran = true);
         rcu.Poll();
         Assert.False(ran);
-        release.Set();
-        reader.Join();
+        reader.Dispose();
         rcu.Barrier();
         Assert.True(ran);
     }
@@ -251,21 +239,8 @@ public class RcuTests
     public void AReadSectionOnAnotherThreadIsNotThisThreads()
     {
         var rcu = new Rcu();
-        using var entered = new ManualResetEventSlim();
-        using var release = new ManualResetEventSlim();
-        var reader = new Thread(() =>
-        {
-            using (rcu.ReadLock())
-            {
-                entered.Set();
-                release.Wait();
-            }
-        });
-        reader.Start();
-        entered.Wait();
+        using var reader = new ReaderThread(rcu);
         Assert.False(rcu.InReadSection);
-        release.Set();
-        reader.Join();
     }
 
     /// <summary>A thread that enters a read-side section and stays inside until disposed.</summary>

@@ -73,10 +73,7 @@ internal sealed class MmuLock
         return record;
     }
 
-    /// <summary><c>read_unlock</c>: a release store, after the section's reads and writes.</summary>
-    public void ExitRead() => ExitRead(ReferenceEquals(t_lock, this) ? t_record! : Record());
-
-    /// <summary><c>read_unlock</c> with the record <see cref="EnterRead"/> returned.</summary>
+    /// <summary><c>read_unlock</c> with the record <see cref="EnterRead"/> returned: a release store, after the section's reads and writes.</summary>
     public static void ExitRead(ReaderRecord record) => Volatile.Write(ref record.Inside, 0);
 
     /// <summary><c>write_lock</c>: waits out the other writers, then the readers already inside.</summary>
