@@ -5,12 +5,19 @@ using System.Text.RegularExpressions;
 namespace Spte.Benchmarks;
 
 /// <summary>
-/// Reads the output of ../shared/anchors/tdp_ref.c (its <c>map</c> and <c>fault</c> lines) into
-/// rows. C's map is the walk and the stores alone, so it fills both map columns.
+/// Reads the output of ../shared/anchors/tdp_ref.c, or of scripts/tdp_kvm_sync.c (the same lines),
+/// into rows of implementation <paramref name="impl"/>. C's map is the walk and the stores alone, so it
+/// fills both map columns.
 /// </summary>
 internal static partial class CReference
 {
-    public static List<MmuScaleRow> Parse(IEnumerable<string> lines)
+    /// <summary>The plain C reference, ../shared/anchors/tdp_ref.c.</summary>
+    public const string Plain = "C";
+
+    /// <summary>scripts/tdp_kvm_sync.c: the plain reference plus the locked operations KVM performs on the same path.</summary>
+    public const string KvmSync = "C-sync";
+
+    public static List<MmuScaleRow> Parse(IEnumerable<string> lines, string impl)
     {
         var maps = new Dictionary<(string, int), (double Map, double Zap)>();
         var rows = new List<MmuScaleRow>();
@@ -22,7 +29,7 @@ internal static partial class CReference
             }
             else if (FaultLine().Match(line) is { Success: true } f && maps.TryGetValue((f.Groups[1].Value, N(f.Groups[2])), out var mz))
             {
-                rows.Add(new MmuScaleRow("C", f.Groups[1].Value, N(f.Groups[2]), mz.Map, mz.Map, mz.Zap, D(f.Groups[3]), D(f.Groups[4])));
+                rows.Add(new MmuScaleRow(impl, f.Groups[1].Value, N(f.Groups[2]), mz.Map, mz.Map, mz.Zap, D(f.Groups[3]), D(f.Groups[4])));
             }
         }
 

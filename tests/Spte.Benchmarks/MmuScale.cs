@@ -49,8 +49,12 @@ internal static class MmuScale
 
         PrintTableAllocation();
         PrintPrimitives();
-        var c = cOutputPaths.SelectMany(path => CReference.Parse(File.ReadAllLines(path)))
-            .GroupBy(r => (r.Density, r.Pages))
+        // A path is tdp_ref.c's output, or tdp_kvm_sync.c's when written "C-sync=path".
+        var c = cOutputPaths
+            .SelectMany(arg => arg.StartsWith(CReference.KvmSync + "=", StringComparison.Ordinal)
+                ? CReference.Parse(File.ReadAllLines(arg[(CReference.KvmSync.Length + 1)..]), CReference.KvmSync)
+                : CReference.Parse(File.ReadAllLines(arg), CReference.Plain))
+            .GroupBy(r => (r.Impl, r.Density, r.Pages))
             .Select(Best);
         rows.AddRange(c);
         File.WriteAllLines(csvPath, [MmuScaleRow.CsvHeader, .. rows.Select(r => r.ToCsv())]);
@@ -355,18 +359,21 @@ internal static class MmuScale
 
     private static void PrintRatios(List<MmuScaleRow> rows)
     {
-        var c = rows.Where(r => r.Impl == "C").ToDictionary(r => (r.Density, r.Pages));
-        if (c.Count == 0)
+        foreach (var reference in new[] { CReference.Plain, CReference.KvmSync })
         {
-            return;
-        }
+            var c = rows.Where(r => r.Impl == reference).ToDictionary(r => (r.Density, r.Pages));
+            if (c.Count == 0)
+            {
+                continue;
+            }
 
-        Console.WriteLine("ratios runtime/C (map = fault handler, map step = kvm_tdp_mmu_map, zap, full fault, walk):");
-        foreach (var r in rows.Where(r => r.Impl != "C" && c.ContainsKey((r.Density, r.Pages))))
-        {
-            var x = c[(r.Density, r.Pages)];
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {r.Impl} {r.Density} n={r.Pages}: map {r.MapNs / x.MapNs:F2} map step {r.MapStepNs / x.MapNs:F2} zap {r.ZapNs / x.ZapNs:F2} fault {r.FaultNs / x.FaultNs:F2} walk {r.WalkNs / x.WalkNs:F2}"));
+            Console.WriteLine($"ratios runtime/{reference} (map = fault handler, map step = kvm_tdp_mmu_map, zap, full fault, walk):");
+            foreach (var r in rows.Where(r => r.Impl is not (CReference.Plain or CReference.KvmSync) && c.ContainsKey((r.Density, r.Pages))))
+            {
+                var x = c[(r.Density, r.Pages)];
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {r.Impl} {r.Density} n={r.Pages}: map {r.MapNs / x.MapNs:F2} map step {r.MapStepNs / x.MapNs:F2} zap {r.ZapNs / x.ZapNs:F2} fault {r.FaultNs / x.FaultNs:F2} walk {r.WalkNs / x.WalkNs:F2}"));
+            }
         }
 
         Console.WriteLine("growth 1K -> 1M (fault ns at 1M / at 1K; map; zap):");

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Spte.Benchmarks;
 
 /// <summary>
-/// One line of the MMU scale results: an implementation (<c>C</c>, <c>EPT</c>, <c>NPT</c>), a
+/// One line of the MMU scale results: an implementation (<c>C</c>, <c>C-sync</c>, <c>EPT</c>, <c>NPT</c>), a
 /// workload (<c>dense</c> or <c>random25</c>) and a size, with nanoseconds per map (the runtime's
 /// whole fault handler), per map step (<c>kvm_tdp_mmu_map</c> alone; C's map for C), per zapped
 /// leaf, per full fault and per translating walk. The CSV form is what <c>mmu-plot</c> reads.

@@ -4,8 +4,8 @@ using Spte.Benchmarks;
 
 // `emit-project DIR N` writes a buildable project with N formats (scripts/generator-scale.sh
 // measures the generator in a real build with it); `step-times N [RUNS]` prints where a generator
-// run over N formats spends its time; `mmu-scale CSV [C_OUTPUT...]` times the runtime's MMU from 1K
-// to 1M mapped pages and merges the C reference's runs (best of them) (scripts/mmu-scale.sh runs both);
+// run over N formats spends its time; `mmu-scale CSV [C_OUTPUT | C-sync=C_OUTPUT ...]` times the runtime's MMU
+// from 1K to 1M mapped pages and merges the C references' runs (best of each) (scripts/mmu-scale.sh runs both);
 // `mmu-plot CSV PNG` plots per-fault cost from that CSV; anything else goes to BenchmarkDotNet.
 switch (args)
 {
