@@ -3,8 +3,8 @@
 # tdp_kvm_sync.c (C with KVM's locked operations) as it is, with each walk inside an xchg-entered
 # read section (WALK_FENCE=1, as the runtime's simulated CPU walks), and with each walk followed
 # by 40 and 120 dependent multiplies (WALK_WORK, no memory access: a walk with more work to do),
-# and prints the full fault and walk figures per size. If only the work grows with the gfns'
-# spread, the misses of successive walks stop overlapping.
+# and prints the full fault and walk figures per size: which of the two, a fence or more work per
+# walk, stops the cache misses of successive walks from overlapping at 100K-1M random gfns.
 #   usage: walk-overlap.sh [OUT_DIR]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
