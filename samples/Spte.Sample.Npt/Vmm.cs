@@ -1,9 +1,10 @@
-using System;
 using System.Linq;
+using System;
 using Spte.Runtime;
 using Spte.Runtime.Formats;
 using Spte.Runtime.Hardware;
 using Spte.Runtime.Mmu;
+using Spte.Runtime.X86;
 
 namespace Spte.Sample.Npt;
 

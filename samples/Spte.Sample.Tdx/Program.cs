@@ -1,9 +1,10 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
+using System;
 using Spte.Runtime;
 using Spte.Runtime.Formats;
 using Spte.Runtime.Mmu;
+using Spte.Runtime.X86;
 
 // The TDX shared-EPT flow and an AMD NPT flow on the simulated KVM, through its KVM-shaped API:
 // KVM_CREATE_VM, KVM_SET_USER_MEMORY_REGION, KVM_CREATE_VCPU, then a KVM_RUN loop that plays the

@@ -4,6 +4,9 @@ using Spte.Runtime.Hardware;
 using Spte.Runtime.Memory;
 using Spte.Runtime.Memslots;
 using Spte.Runtime.Mmu;
+using Spte.Runtime.Mmu.Spte;
+using Spte.Runtime.Mmu.Tdp;
+using Spte.Runtime.X86;
 
 namespace Spte.Benchmarks;
 
@@ -14,7 +17,7 @@ namespace Spte.Benchmarks;
 /// Mappings are 4K only (huge pages off), as in the C reference.
 /// </summary>
 internal sealed class MmuRig<T>
-    where T : struct, ITdpSpte<T>
+    where T : struct, IKvmSpte<T>
 {
     public MmuRig(ulong slotPages, MmioSpteMask mmio, Func<HostMemory, ITdpWalker> walker)
     {

@@ -1,13 +1,16 @@
-using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System;
 using Spte.Runtime.Formats;
 using Spte.Runtime.Hardware;
+using Spte.Runtime.Kernel;
 using Spte.Runtime.Memory;
 using Spte.Runtime.Mmu;
+using Spte.Runtime.Mmu.Spte;
+using Spte.Runtime.X86;
 
 namespace Spte.Benchmarks;
 
@@ -112,7 +115,7 @@ internal static class MmuScale
     }
 
     private static MmuScaleRow Measure<T>(string impl, int n, bool dense, Func<ulong, MmuRig<T>> create, bool quiet)
-        where T : struct, ITdpSpte<T>
+        where T : struct, IKvmSpte<T>
     {
         var gfns = Gfns(n, dense);
         var slotPages = dense ? (ulong)n : 4 * (ulong)n;
@@ -215,7 +218,7 @@ internal static class MmuScale
     /// each piece includes one read, whose cost is measured and subtracted.
     /// </summary>
     private static FaultBreakdown Breakdown<T>(MmuRig<T> rig, ulong[] gfns)
-        where T : struct, ITdpSpte<T>
+        where T : struct, IKvmSpte<T>
     {
         const int reads = 200000;
         var c0 = Stopwatch.GetTimestamp();

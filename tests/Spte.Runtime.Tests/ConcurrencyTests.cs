@@ -1,18 +1,21 @@
 using System.Collections.Concurrent;
 using System.Linq;
-using System.Threading;
 using System.Threading.Tasks;
+using System.Threading;
 using Spte.Runtime.Formats;
 using Spte.Runtime.Memory;
 using Spte.Runtime.Memslots;
 using Spte.Runtime.Mmu;
+using Spte.Runtime.Mmu.Spte;
+using Spte.Runtime.Mmu.Tdp;
+using Spte.Runtime.X86;
 using Xunit;
 
 namespace Spte.Runtime.Tests;
 
 /// <summary>Faults under the shared lock race through compare-exchange; zaps run alongside; the invariants hold afterwards.</summary>
 public abstract class ConcurrencyTests<T>
-    where T : struct, ITdpSpte<T>
+    where T : struct, IKvmSpte<T>
 {
     private const ulong MiB = 1UL << 20;
 

@@ -1,5 +1,7 @@
 using Spte.Runtime.Formats;
 using Spte.Runtime.Mmu;
+using Spte.Runtime.Mmu.Spte;
+using Spte.Runtime.X86;
 using Xunit;
 
 namespace Spte.Runtime.Tests;
@@ -50,34 +52,34 @@ public class FormatTests
     [InlineData(3, true, 0x8600000001234BB7UL)]
     [InlineData(1, false, 0x8000000001234935UL)]
     public void EptMakeSpte(int level, bool hostWritable, ulong expected) =>
-        Assert.Equal(expected, TdpSpte<EptSpte>.MakeSpte(level, 0x1234, SpteAccess.All, hostWritable).Raw);
+        Assert.Equal(expected, Spte<EptSpte>.MakeSpte(level, 0x1234, SpteAccess.All, hostWritable).Raw);
 
     [Theory]
     [InlineData(1, true, 0x0000000001234E67UL)]
     [InlineData(2, true, 0x0000000001234EE7UL)]
     [InlineData(1, false, 0x0000000001234825UL)]
     public void NptMakeSpte(int level, bool hostWritable, ulong expected) =>
-        Assert.Equal(expected, TdpSpte<NptSpte>.MakeSpte(level, 0x1234, SpteAccess.All, hostWritable).Raw);
+        Assert.Equal(expected, Spte<NptSpte>.MakeSpte(level, 0x1234, SpteAccess.All, hostWritable).Raw);
 
     [Fact]
     public void NptLeafWithoutExecGetsNx() =>
-        Assert.Equal(0x8000000001234E67UL, TdpSpte<NptSpte>.MakeSpte(1, 0x1234, SpteAccess.Write | SpteAccess.User, hostWritable: true).Raw);
+        Assert.Equal(0x8000000001234E67UL, Spte<NptSpte>.MakeSpte(1, 0x1234, SpteAccess.Write | SpteAccess.User, hostWritable: true).Raw);
 
     [Fact]
     public void MakeNonLeafSpte()
     {
-        Assert.Equal(0x8000000000200907UL, TdpSpte<EptSpte>.MakeNonLeafSpte(0x200).Raw);
-        Assert.Equal(0x0000000000200827UL, TdpSpte<NptSpte>.MakeNonLeafSpte(0x200).Raw);
+        Assert.Equal(0x8000000000200907UL, Spte<EptSpte>.MakeNonLeafSpte(0x200).Raw);
+        Assert.Equal(0x0000000000200827UL, Spte<NptSpte>.MakeNonLeafSpte(0x200).Raw);
     }
 
     [Fact]
     public void MakeMmioSpte()
     {
-        Assert.Equal(0x00000000FEB0000EUL, TdpSpte<EptSpte>.MakeMmioSpte(MmioSpteMask.Vmx, 0xFEB00, 1, SpteAccess.All).Raw);
-        Assert.Equal(0x00100000FEB007FEUL, TdpSpte<EptSpte>.MakeMmioSpte(MmioSpteMask.Vmx, 0xFEB00, 0x1FF, SpteAccess.All).Raw);
-        Assert.Equal(0x00000000FEB00008UL, TdpSpte<EptSpte>.MakeMmioSpte(MmioSpteMask.Tdx, 0xFEB00, 1, SpteAccess.All).Raw);
-        Assert.Equal(0x000FC000FEB0000FUL, TdpSpte<NptSpte>.MakeMmioSpte(MmioSpteMask.Npt(46), 0xFEB00, 1, SpteAccess.All).Raw);
-        Assert.Equal(0xFEB00UL, TdpSpte<NptSpte>.GetMmioSpteGfn(MmioSpteMask.Npt(46), NptSpte.FromRaw(0x000FC000FEB0000FUL)));
+        Assert.Equal(0x00000000FEB0000EUL, Spte<EptSpte>.MakeMmioSpte(MmioSpteMask.Vmx, 0xFEB00, 1, SpteAccess.All).Raw);
+        Assert.Equal(0x00100000FEB007FEUL, Spte<EptSpte>.MakeMmioSpte(MmioSpteMask.Vmx, 0xFEB00, 0x1FF, SpteAccess.All).Raw);
+        Assert.Equal(0x00000000FEB00008UL, Spte<EptSpte>.MakeMmioSpte(MmioSpteMask.Tdx, 0xFEB00, 1, SpteAccess.All).Raw);
+        Assert.Equal(0x000FC000FEB0000FUL, Spte<NptSpte>.MakeMmioSpte(MmioSpteMask.Npt(46), 0xFEB00, 1, SpteAccess.All).Raw);
+        Assert.Equal(0xFEB00UL, Spte<NptSpte>.GetMmioSpteGfn(MmioSpteMask.Npt(46), NptSpte.FromRaw(0x000FC000FEB0000FUL)));
     }
 
     [Fact]
@@ -104,26 +106,26 @@ public class FormatTests
 
     [Fact]
     public void ChangedPteNotifierMakesAReadOnlyUnaccessedLeaf() =>
-        Assert.Equal(0x8000000005678A35UL, TdpSpte<EptSpte>.ChangedPteNotifierMakeSpte(EptSpte.FromRaw(0x8600000001234B37UL), 0x5678).Raw);
+        Assert.Equal(0x8000000005678A35UL, Spte<EptSpte>.ChangedPteNotifierMakeSpte(EptSpte.FromRaw(0x8600000001234B37UL), 0x5678).Raw);
 
     [Fact]
     public void OnlyTheNonPresentValueIsAnEmptySlot()
     {
-        Assert.True(TdpSpte<EptSpte>.IsShadowNonPresentValue(EptSpte.NonPresent));
-        Assert.False(TdpSpte<EptSpte>.IsShadowNonPresentValue(EptSpte.FromRaw(0)));
-        Assert.False(TdpSpte<EptSpte>.IsShadowNonPresentValue(EptSpte.Frozen));
-        Assert.False(TdpSpte<EptSpte>.IsShadowNonPresentValue(TdpSpte<EptSpte>.MakeMmioSpte(MmioSpteMask.Tdx, 0xFEB00, 1, SpteAccess.All)));
-        Assert.False(TdpSpte<EptSpte>.IsShadowNonPresentValue(TdpSpte<EptSpte>.MakeNonLeafSpte(0x200)));
-        Assert.True(TdpSpte<NptSpte>.IsShadowNonPresentValue(NptSpte.NonPresent));
-        Assert.False(TdpSpte<NptSpte>.IsShadowNonPresentValue(NptSpte.Frozen));
+        Assert.True(Spte<EptSpte>.IsShadowNonPresentValue(EptSpte.NonPresent));
+        Assert.False(Spte<EptSpte>.IsShadowNonPresentValue(EptSpte.FromRaw(0)));
+        Assert.False(Spte<EptSpte>.IsShadowNonPresentValue(EptSpte.Frozen));
+        Assert.False(Spte<EptSpte>.IsShadowNonPresentValue(Spte<EptSpte>.MakeMmioSpte(MmioSpteMask.Tdx, 0xFEB00, 1, SpteAccess.All)));
+        Assert.False(Spte<EptSpte>.IsShadowNonPresentValue(Spte<EptSpte>.MakeNonLeafSpte(0x200)));
+        Assert.True(Spte<NptSpte>.IsShadowNonPresentValue(NptSpte.NonPresent));
+        Assert.False(Spte<NptSpte>.IsShadowNonPresentValue(NptSpte.Frozen));
     }
 
     [Fact]
     public void WritableInvariants()
     {
-        Assert.Null(TdpSpte<EptSpte>.CheckSpteWritableInvariants(EptSpte.FromRaw(0x8600000001234B37UL)));
-        Assert.NotNull(TdpSpte<EptSpte>.CheckSpteWritableInvariants(EptSpte.FromRaw(0x8200000001234B37UL)));
-        Assert.NotNull(TdpSpte<EptSpte>.CheckSpteWritableInvariants(EptSpte.FromRaw(0x8400000001234B35UL)));
+        Assert.Null(Spte<EptSpte>.CheckSpteWritableInvariants(EptSpte.FromRaw(0x8600000001234B37UL)));
+        Assert.NotNull(Spte<EptSpte>.CheckSpteWritableInvariants(EptSpte.FromRaw(0x8200000001234B37UL)));
+        Assert.NotNull(Spte<EptSpte>.CheckSpteWritableInvariants(EptSpte.FromRaw(0x8400000001234B35UL)));
     }
 
     [Fact]

@@ -1,8 +1,10 @@
-using System;
 using System.Linq;
+using System;
 using Spte.Runtime.Formats;
 using Spte.Runtime.Memory;
 using Spte.Runtime.Mmu;
+using Spte.Runtime.Mmu.Spte;
+using Spte.Runtime.X86;
 using Xunit;
 
 namespace Spte.Runtime.Tests;

@@ -3,13 +3,16 @@ using Spte.Runtime.Formats;
 using Spte.Runtime.Memory;
 using Spte.Runtime.Memslots;
 using Spte.Runtime.Mmu;
+using Spte.Runtime.Mmu.Spte;
+using Spte.Runtime.Mmu.Tdp;
+using Spte.Runtime.X86;
 using Xunit;
 
 namespace Spte.Runtime.Tests;
 
 /// <summary>An MMU over fresh host memory and memslots, driven directly (no vCPU), for unit tests.</summary>
 internal sealed class MmuHarness<T>
-    where T : struct, ITdpSpte<T>
+    where T : struct, IKvmSpte<T>
 {
     public MmuHarness(MmioSpteMask mmio, int budget = 4096, int maxPhyAddr = 46, int rootLevel = PgLevel.Root4Level, int maxHugePageLevel = PgLevel.Pg1G)
     {

@@ -1,4 +1,5 @@
 using System.Threading;
+using Spte.Runtime.Kernel;
 using Spte.Runtime.Mmu;
 using Xunit;
 

@@ -1,5 +1,6 @@
-using System;
 using System.Threading;
+using System;
+using Spte.Runtime.Kernel;
 using Spte.Runtime.Mmu;
 using Xunit;
 

@@ -1,6 +1,9 @@
 using System.Collections.Generic;
 using Spte.Runtime.Formats;
 using Spte.Runtime.Mmu;
+using Spte.Runtime.Mmu.Spte;
+using Spte.Runtime.Mmu.Tdp;
+using Spte.Runtime.X86;
 using Xunit;
 
 namespace Spte.Runtime.Tests;

@@ -2,13 +2,15 @@ using System.Linq;
 using Spte.Runtime.Formats;
 using Spte.Runtime.Memslots;
 using Spte.Runtime.Mmu;
+using Spte.Runtime.Mmu.Spte;
+using Spte.Runtime.X86;
 using Xunit;
 
 namespace Spte.Runtime.Tests;
 
 /// <summary>The fault path, once per format: exact SPTEs for 4K/2M/1G maps, MMIO SPTEs and their generation, read-only and dirty-logged slots.</summary>
 public abstract class TdpMmuFaultTests<T>
-    where T : struct, ITdpSpte<T>
+    where T : struct, IKvmSpte<T>
 {
     private const ulong GiB = 1UL << 30;
     private const ulong MiB = 1UL << 20;
@@ -117,7 +119,7 @@ public abstract class TdpMmuFaultTests<T>
         Assert.Equal(PageFaultResult.Emulate, h.Fault(0xFEB00000));
         var (level, spte) = h.Last(0xFEB00000);
         Assert.Equal(PgLevel.Pg4K, level);
-        Assert.Equal(TdpSpte<T>.MakeMmioSpte(Mmio, 0xFEB00, 1, SpteAccess.All).Raw, spte.Raw);
+        Assert.Equal(Spte<T>.MakeMmioSpte(Mmio, 0xFEB00, 1, SpteAccess.All).Raw, spte.Raw);
         Assert.True(Mmio.IsMmioSpte(spte.Raw));
         Assert.Equal(1u, spte.MmioGeneration);
         Assert.False(spte.IsPresent);
@@ -204,12 +206,12 @@ public abstract class TdpMmuFaultTests<T>
 
         Assert.True(h.Mmu.WrprotSlot(slot, PgLevel.Pg4K));
         var wrprot = h.Last(0x5000).Spte;
-        Assert.False(TdpSpte<T>.IsWritablePte(wrprot));
-        Assert.True(TdpSpte<T>.IsMmuWritableSpte(wrprot));
+        Assert.False(Spte<T>.IsWritablePte(wrprot));
+        Assert.True(Spte<T>.IsMmuWritableSpte(wrprot));
 
         Assert.Equal(PageFaultResult.Fixed, h.Fault(0x5000, PageFaultErrorCode.Present | PageFaultErrorCode.Write));
         Assert.Equal(1, h.Mmu.Stats[MmuStat.PfFast]);
-        Assert.True(TdpSpte<T>.IsWritablePte(h.Last(0x5000).Spte));
+        Assert.True(Spte<T>.IsWritablePte(h.Last(0x5000).Spte));
         h.AssertInvariants();
     }
 

@@ -2,13 +2,15 @@ using System.Linq;
 using Spte.Runtime.Formats;
 using Spte.Runtime.Memslots;
 using Spte.Runtime.Mmu;
+using Spte.Runtime.Mmu.Spte;
+using Spte.Runtime.X86;
 using Xunit;
 
 namespace Spte.Runtime.Tests;
 
 /// <summary>Every zap path leaves exactly the non-present value; page tables go through the frozen value and are freed after a grace period.</summary>
 public abstract class TdpMmuZapTests<T>
-    where T : struct, ITdpSpte<T>
+    where T : struct, IKvmSpte<T>
 {
     private const ulong MiB = 1UL << 20;
 
@@ -196,12 +198,12 @@ public abstract class TdpMmuZapTests<T>
         var before = h.Last(0x1000).Spte;
         var ksm = h.Host.ReserveGuestRam(1);
         h.Mmu.ChangePte(slot, 1, new HostPte(ksm, Writable: false));
-        Assert.Equal(TdpSpte<T>.ChangedPteNotifierMakeSpte(before, ksm), h.Last(0x1000).Spte);
+        Assert.Equal(Spte<T>.ChangedPteNotifierMakeSpte(before, ksm), h.Last(0x1000).Spte);
         h.AssertInvariants();
 
         Assert.Equal(PageFaultResult.Fixed, h.Fault(0x1000, PageFaultErrorCode.Present | PageFaultErrorCode.Write));
         var after = h.Last(0x1000).Spte;
-        Assert.True(TdpSpte<T>.IsWritablePte(after));
+        Assert.True(Spte<T>.IsWritablePte(after));
         Assert.NotEqual(ksm, after.Pfn);
         Assert.Equal(slot.HostPteOf(1).Pfn, after.Pfn);
         h.AssertInvariants();

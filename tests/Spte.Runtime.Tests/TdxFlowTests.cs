@@ -3,6 +3,7 @@ using System.Linq;
 using Spte.Runtime.Formats;
 using Spte.Runtime.Hardware;
 using Spte.Runtime.Mmu;
+using Spte.Runtime.X86;
 using Xunit;
 using static Spte.Runtime.VcpuEventKind;
 

@@ -2,13 +2,15 @@ using Spte.Runtime.Formats;
 using Spte.Runtime.Hardware;
 using Spte.Runtime.Memory;
 using Spte.Runtime.Mmu;
+using Spte.Runtime.Mmu.Spte;
+using Spte.Runtime.X86;
 using Xunit;
 
 namespace Spte.Runtime.Tests;
 
 /// <summary>Hand-built tables in host memory, for the hardware walkers.</summary>
 internal sealed class Tables<T>
-    where T : struct, ITdpSpte<T>
+    where T : struct, IKvmSpte<T>
 {
     public Tables(int maxPhyAddr = 46)
     {
@@ -23,7 +25,7 @@ internal sealed class Tables<T>
         Ram = Host.ReserveGuestRam(1UL << 18);
         for (var level = 4; level > 1; level--)
         {
-            Table[level][0] = TdpSpte<T>.MakeNonLeafSpte(Pfn[level - 1]);
+            Table[level][0] = Spte<T>.MakeNonLeafSpte(Pfn[level - 1]);
         }
     }
 
@@ -45,7 +47,7 @@ public class EptWalkerTests
     public void TranslatesAndSetsAccessedAndDirtyFlags()
     {
         var t = new Tables<EptSpte>();
-        t.Table[1][1] = EptSpte.FromRaw(TdpSpte<EptSpte>.MakeSpte(1, t.Ram + 7, SpteAccess.All, hostWritable: true).Raw & ~EptSpte.Leaf.DirtyMask);
+        t.Table[1][1] = EptSpte.FromRaw(Spte<EptSpte>.MakeSpte(1, t.Ram + 7, SpteAccess.All, hostWritable: true).Raw & ~EptSpte.Leaf.DirtyMask);
         ClearAccessed(t);
         var walker = new EptWalker(t.Host, new EptCapabilities(), veInfo: null);
         var read = walker.Walk(t.RootPfn, 4, 0x1234, GuestAccessKind.Read);
@@ -104,7 +106,7 @@ public class EptWalkerTests
     public void KvmsVmxMmioSpteIsAMisconfiguration()
     {
         var t = new Tables<EptSpte>();
-        t.Table[1][1] = TdpSpte<EptSpte>.MakeMmioSpte(MmioSpteMask.Vmx, 1, 3, SpteAccess.All);
+        t.Table[1][1] = Spte<EptSpte>.MakeMmioSpte(MmioSpteMask.Vmx, 1, 3, SpteAccess.All);
         var r = new EptWalker(t.Host, new EptCapabilities(), new VeInformationArea()).Walk(t.RootPfn, 4, 0x1000, GuestAccessKind.Read);
         Assert.Equal(TdpWalkOutcome.EptMisconfig, r.Outcome);
     }
@@ -140,15 +142,15 @@ public class EptWalkerTests
     {
         var t = new Tables<EptSpte>();
         var walker = new EptWalker(t.Host, new EptCapabilities(), null);
-        t.Table[2][0] = TdpSpte<EptSpte>.MakeSpte(2, t.Ram, SpteAccess.All, hostWritable: true);
+        t.Table[2][0] = Spte<EptSpte>.MakeSpte(2, t.Ram, SpteAccess.All, hostWritable: true);
         var ok = walker.Walk(t.RootPfn, 4, 0x1F_F123, GuestAccessKind.Read);
         Assert.Equal(TdpWalkOutcome.Translated, ok.Outcome);
         Assert.Equal((t.Ram << 12) + 0x1F_F123, ok.Hpa);
 
-        t.Table[2][0] = TdpSpte<EptSpte>.MakeSpte(2, t.Ram + 1, SpteAccess.All, hostWritable: true);
+        t.Table[2][0] = Spte<EptSpte>.MakeSpte(2, t.Ram + 1, SpteAccess.All, hostWritable: true);
         Assert.Equal(TdpWalkOutcome.EptMisconfig, walker.Walk(t.RootPfn, 4, 0, GuestAccessKind.Read).Outcome);
 
-        t.Table[3][0] = TdpSpte<EptSpte>.MakeSpte(3, t.Ram, SpteAccess.All, hostWritable: true);
+        t.Table[3][0] = Spte<EptSpte>.MakeSpte(3, t.Ram, SpteAccess.All, hostWritable: true);
         Assert.Equal(TdpWalkOutcome.Translated, walker.Walk(t.RootPfn, 4, 0x3FFF_FFFF, GuestAccessKind.Read).Outcome);
         Assert.Equal(TdpWalkOutcome.EptMisconfig, new EptWalker(t.Host, new EptCapabilities { Supports1G = false }, null).Walk(t.RootPfn, 4, 0, GuestAccessKind.Read).Outcome);
     }
@@ -160,7 +162,7 @@ public class EptWalkerTests
     public void AReservedMemoryTypeIsAMisconfiguration(int memoryType)
     {
         var t = new Tables<EptSpte>();
-        var leaf = TdpSpte<EptSpte>.MakeSpte(1, t.Ram, SpteAccess.All, hostWritable: true);
+        var leaf = Spte<EptSpte>.MakeSpte(1, t.Ram, SpteAccess.All, hostWritable: true);
         t.Table[1][0] = EptSpte.FromRaw((leaf.Raw & ~EptSpte.Leaf.MemoryTypeMask) | ((ulong)memoryType << 3));
         var r = new EptWalker(t.Host, new EptCapabilities(), null).Walk(t.RootPfn, 4, 0, GuestAccessKind.Read);
         Assert.Equal(TdpWalkOutcome.EptMisconfig, r.Outcome);
@@ -174,7 +176,7 @@ public class EptWalkerTests
     {
         var t = new Tables<EptSpte>();
         var walker = new EptWalker(t.Host, new EptCapabilities { ExecuteOnly = executeOnly }, veInfo: null);
-        var leaf = TdpSpte<EptSpte>.MakeSpte(1, t.Ram, SpteAccess.All, hostWritable: true).Raw & ~(EptSpte.VmxEptRwxMask | EptSpte.Leaf.MemoryTypeMask);
+        var leaf = Spte<EptSpte>.MakeSpte(1, t.Ram, SpteAccess.All, hostWritable: true).Raw & ~(EptSpte.VmxEptRwxMask | EptSpte.Leaf.MemoryTypeMask);
         for (var xwr = 1UL; xwr <= 7; xwr++)
         {
             for (var memoryType = 0UL; memoryType <= 7; memoryType++)
@@ -229,7 +231,7 @@ public class EptWalkerTests
     public void AConvertibleViolationBecomesAVeWhileTheInfoAreaIsFree()
     {
         var t = new Tables<EptSpte>();
-        t.Table[1][1] = TdpSpte<EptSpte>.MakeMmioSpte(MmioSpteMask.Tdx, 1, 1, SpteAccess.All);
+        t.Table[1][1] = Spte<EptSpte>.MakeMmioSpte(MmioSpteMask.Tdx, 1, 1, SpteAccess.All);
         var ve = new VeInformationArea();
         var walker = new EptWalker(t.Host, new EptCapabilities(), ve);
 
@@ -261,7 +263,7 @@ public class EptWalkerTests
     public void WithoutTheVeControlEveryViolationExits()
     {
         var t = new Tables<EptSpte>();
-        t.Table[1][1] = TdpSpte<EptSpte>.MakeMmioSpte(MmioSpteMask.Tdx, 1, 1, SpteAccess.All);
+        t.Table[1][1] = Spte<EptSpte>.MakeMmioSpte(MmioSpteMask.Tdx, 1, 1, SpteAccess.All);
         Assert.Equal(TdpWalkOutcome.EptViolation, new EptWalker(t.Host, new EptCapabilities(), null).Walk(t.RootPfn, 4, 0x1000, GuestAccessKind.Read).Outcome);
     }
 
@@ -315,7 +317,7 @@ public class NptWalkerTests
     public void TranslatesAndSetsAccessedAndDirtyFlags()
     {
         var t = new Tables<NptSpte>();
-        t.Table[1][1] = NptSpte.FromRaw(TdpSpte<NptSpte>.MakeSpte(1, t.Ram + 3, SpteAccess.All, hostWritable: true).Raw & ~(NptSpte.Leaf.AccessedMask | NptSpte.Leaf.DirtyMask));
+        t.Table[1][1] = NptSpte.FromRaw(Spte<NptSpte>.MakeSpte(1, t.Ram + 3, SpteAccess.All, hostWritable: true).Raw & ~(NptSpte.Leaf.AccessedMask | NptSpte.Leaf.DirtyMask));
         t.Table[4][0] = NptSpte.FromRaw(t.Table[4][0].Raw & ~NptSpte.NonLeaf.AccessedMask);
         var walker = new NptWalker(t.Host, new NptCapabilities());
         var r = walker.Walk(t.RootPfn, 4, 0x1ABC, GuestAccessKind.Read);
@@ -345,7 +347,7 @@ public class NptWalkerTests
     public void AnMmioSpteFaultsWithRsvd()
     {
         var t = new Tables<NptSpte>();
-        t.Table[1][1] = TdpSpte<NptSpte>.MakeMmioSpte(MmioSpteMask.Npt(46), 1, 5, SpteAccess.All);
+        t.Table[1][1] = Spte<NptSpte>.MakeMmioSpte(MmioSpteMask.Npt(46), 1, 5, SpteAccess.All);
         var r = new NptWalker(t.Host, new NptCapabilities()).Walk(t.RootPfn, 4, 0x1000, GuestAccessKind.Write);
         Assert.Equal(TdpWalkOutcome.NestedPageFault, r.Outcome);
         Assert.Equal(UserFinal | PageFaultErrorCode.Present | PageFaultErrorCode.Rsvd | PageFaultErrorCode.Write, r.ErrorCode);
@@ -356,9 +358,9 @@ public class NptWalkerTests
     {
         var t = new Tables<NptSpte>();
         var walker = new NptWalker(t.Host, new NptCapabilities());
-        t.Table[1][1] = TdpSpte<NptSpte>.MakeSpte(1, t.Ram, SpteAccess.All, hostWritable: false);
+        t.Table[1][1] = Spte<NptSpte>.MakeSpte(1, t.Ram, SpteAccess.All, hostWritable: false);
         Assert.Equal(UserFinal | PageFaultErrorCode.Present | PageFaultErrorCode.Write, walker.Walk(t.RootPfn, 4, 0x1000, GuestAccessKind.Write).ErrorCode);
-        t.Table[1][1] = TdpSpte<NptSpte>.MakeSpte(1, t.Ram, SpteAccess.Write | SpteAccess.User, hostWritable: true);
+        t.Table[1][1] = Spte<NptSpte>.MakeSpte(1, t.Ram, SpteAccess.Write | SpteAccess.User, hostWritable: true);
         Assert.Equal(UserFinal | PageFaultErrorCode.Present | PageFaultErrorCode.Fetch, walker.Walk(t.RootPfn, 4, 0x1000, GuestAccessKind.Fetch).ErrorCode);
         t.Table[3][0] = NptSpte.FromRaw(t.Table[3][0].Raw & ~NptSpte.UserMask);
         Assert.Equal(UserFinal | PageFaultErrorCode.Present, walker.Walk(t.RootPfn, 4, 0x1000, GuestAccessKind.Read).ErrorCode);
@@ -379,7 +381,7 @@ public class NptWalkerTests
     {
         var t = new Tables<NptSpte>();
         var walker = new NptWalker(t.Host, new NptCapabilities());
-        t.Table[2][0] = TdpSpte<NptSpte>.MakeSpte(2, t.Ram, SpteAccess.All, hostWritable: true);
+        t.Table[2][0] = Spte<NptSpte>.MakeSpte(2, t.Ram, SpteAccess.All, hostWritable: true);
         Assert.Equal((t.Ram << 12) + 0x12_3456, walker.Walk(t.RootPfn, 4, 0x12_3456, GuestAccessKind.Read).Hpa);
 
         // Bit 12 is a large page's PAT bit, not an address bit; bit 13 is reserved.
@@ -388,7 +390,7 @@ public class NptWalkerTests
         t.Table[2][0] = NptSpte.FromRaw(t.Table[2][0].Raw | (1UL << 13));
         Assert.Equal(TdpWalkOutcome.NestedPageFault, walker.Walk(t.RootPfn, 4, 0, GuestAccessKind.Read).Outcome);
 
-        t.Table[3][0] = TdpSpte<NptSpte>.MakeSpte(3, t.Ram, SpteAccess.All, hostWritable: true);
+        t.Table[3][0] = Spte<NptSpte>.MakeSpte(3, t.Ram, SpteAccess.All, hostWritable: true);
         Assert.Equal(TdpWalkOutcome.Translated, walker.Walk(t.RootPfn, 4, 0x3000_0000, GuestAccessKind.Read).Outcome);
         Assert.Equal(PageFaultErrorCode.Rsvd, new NptWalker(t.Host, new NptCapabilities { Supports1G = false }).Walk(t.RootPfn, 4, 0, GuestAccessKind.Read).ErrorCode & PageFaultErrorCode.Rsvd);
     }
@@ -397,7 +399,7 @@ public class NptWalkerTests
     public void AddressBitsAboveMaxPhyAddrAreReserved()
     {
         var t = new Tables<NptSpte>(maxPhyAddr: 40);
-        t.Table[1][0] = NptSpte.FromRaw(TdpSpte<NptSpte>.MakeSpte(1, t.Ram, SpteAccess.All, hostWritable: true).Raw | (1UL << 45));
+        t.Table[1][0] = NptSpte.FromRaw(Spte<NptSpte>.MakeSpte(1, t.Ram, SpteAccess.All, hostWritable: true).Raw | (1UL << 45));
         Assert.Equal(UserFinal | PageFaultErrorCode.Present | PageFaultErrorCode.Rsvd, new NptWalker(t.Host, new NptCapabilities { MaxPhyAddr = 40 }).Walk(t.RootPfn, 4, 0, GuestAccessKind.Read).ErrorCode);
     }
 }

@@ -1,4 +1,5 @@
 using Spte;
+using Spte.Runtime.Mmu.Spte;
 
 namespace Spte.Runtime.Formats;
 

@@ -1,9 +1,11 @@
-using System;
 using System.Runtime.CompilerServices;
 using System.Threading;
+using System;
 using Spte.Runtime.Formats;
 using Spte.Runtime.Memory;
 using Spte.Runtime.Mmu;
+using Spte.Runtime.Mmu.Tdp;
+using Spte.Runtime.X86;
 
 namespace Spte.Runtime.Hardware;
 

@@ -1,4 +1,5 @@
 using Spte.Runtime.Mmu;
+using Spte.Runtime.X86;
 
 namespace Spte.Runtime.Hardware;
 

@@ -3,6 +3,8 @@ using Spte.Runtime.Formats;
 using Spte.Runtime.Hardware;
 using Spte.Runtime.Memory;
 using Spte.Runtime.Mmu;
+using Spte.Runtime.Mmu.Spte;
+using Spte.Runtime.X86;
 
 namespace Spte.Runtime;
 

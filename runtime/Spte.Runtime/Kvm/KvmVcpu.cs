@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using Spte.Runtime.Hardware;
+using Spte.Runtime.Kernel;
 using Spte.Runtime.Mmu;
 
 namespace Spte.Runtime;

@@ -1,5 +1,6 @@
-using System;
 using System.Collections.Generic;
+using System;
+using Spte.Runtime.Kernel;
 using Spte.Runtime.Memory;
 using Spte.Runtime.Memslots;
 using Spte.Runtime.Mmu;

@@ -1,6 +1,7 @@
-using System;
 using System.Threading;
+using System;
 using Spte.Runtime.Mmu;
+using Spte.Runtime.X86;
 
 namespace Spte.Runtime.Memslots;
 

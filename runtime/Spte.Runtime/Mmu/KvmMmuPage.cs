@@ -1,5 +1,6 @@
 using Spte.Runtime.Formats;
 using Spte.Runtime.Memory;
+using Spte.Runtime.Mmu.Spte;
 
 namespace Spte.Runtime.Mmu;
 
@@ -10,7 +11,7 @@ namespace Spte.Runtime.Mmu;
 /// </summary>
 /// <typeparam name="T">The entry format.</typeparam>
 public sealed class KvmMmuPage<T>
-    where T : struct, ITdpSpte<T>
+    where T : struct, IKvmSpte<T>
 {
     private volatile bool _invalid;
 

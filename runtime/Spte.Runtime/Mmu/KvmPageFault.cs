@@ -1,4 +1,5 @@
 using Spte.Runtime.Memslots;
+using Spte.Runtime.X86;
 
 namespace Spte.Runtime.Mmu;
 

@@ -4,7 +4,7 @@ using System.Linq;
 
 namespace Spte.Runtime.Mmu;
 
-/// <summary>What <see cref="TdpMmu{T}.CheckInvariants"/> found.</summary>
+/// <summary>What <see cref="Tdp.TdpMmu{T}.CheckInvariants"/> found.</summary>
 /// <param name="Violations">Each broken invariant, described.</param>
 /// <param name="TablesChecked">Page tables walked, roots included.</param>
 /// <param name="LeafsChecked">Present leaf SPTEs checked.</param>

@@ -1,8 +1,10 @@
 using System;
+using Spte.Runtime.Mmu.Spte;
+using Spte.Runtime.X86;
 
 namespace Spte.Runtime.Mmu;
 
-/// <summary>How a <see cref="TdpMmu{T}"/> is configured (what KVM derives from the CPU and the VM type).</summary>
+/// <summary>How a <see cref="Tdp.TdpMmu{T}"/> is configured (what KVM derives from the CPU and the VM type).</summary>
 public sealed record TdpMmuOptions
 {
     /// <summary>The root level: 4 or 5 (<c>kvm_mmu_get_tdp_level</c>).</summary>

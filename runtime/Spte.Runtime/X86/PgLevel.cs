@@ -1,4 +1,4 @@
-namespace Spte.Runtime.Mmu;
+namespace Spte.Runtime.X86;
 
 /// <summary>Page-table levels and the arithmetic KVM does on them (<c>PG_LEVEL_*</c>, <c>KVM_PAGES_PER_HPAGE</c>).</summary>
 public static class PgLevel

@@ -1,8 +1,10 @@
-using System;
 using System.Threading;
+using System;
+using Spte.Runtime.Kernel;
 using Spte.Runtime.Memory;
+using Spte.Runtime.X86;
 
-namespace Spte.Runtime.Mmu;
+namespace Spte.Runtime.Mmu.Tdp;
 
 /// <summary>Roots: allocation, reference counts, invalidation and teardown.</summary>
 public sealed partial class TdpMmu<T>

@@ -1,9 +1,12 @@
-using System;
 using System.Runtime.CompilerServices;
 using System.Threading;
+using System;
+using Spte.Runtime.Kernel;
 using Spte.Runtime.Memslots;
+using Spte.Runtime.Mmu.Spte;
+using Spte.Runtime.X86;
 
-namespace Spte.Runtime.Mmu;
+namespace Spte.Runtime.Mmu.Tdp;
 
 /// <summary>Write protection for dirty logging, and aging (the accessed bit).</summary>
 public sealed partial class TdpMmu<T>
@@ -31,7 +34,7 @@ public sealed partial class TdpMmu<T>
                 {
                     for (var iter = new TdpIter<T>(Host, root, minLevel, slot.BaseGfn); iter.Valid && iter.Gfn < slot.EndGfn; iter.Next())
                     {
-                        while (iter.OldSpte.IsPresent && TdpSpte<T>.IsLastSpte(iter.OldSpte, iter.Level) && TdpSpte<T>.IsWritablePte(iter.OldSpte))
+                        while (iter.OldSpte.IsPresent && Spte<T>.IsLastSpte(iter.OldSpte, iter.Level) && Spte<T>.IsWritablePte(iter.OldSpte))
                         {
                             if (TdpMmuSetSpteAtomic(ref iter, T.FromRaw(iter.OldSpte.Raw & ~T.PtWritableMask)))
                             {
@@ -79,7 +82,7 @@ public sealed partial class TdpMmu<T>
                             var gfn = slot.BaseGfn + ((ulong)word * 64) + (ulong)System.Numerics.BitOperations.TrailingZeroCount(bits);
                             for (var iter = new TdpIter<T>(Host, root, PgLevel.Pg4K, gfn); iter.Valid && iter.Gfn < gfn + 1; iter.Next())
                             {
-                                if (iter.Level == PgLevel.Pg4K && iter.OldSpte.IsPresent && TdpSpte<T>.IsWritablePte(iter.OldSpte))
+                                if (iter.Level == PgLevel.Pg4K && iter.OldSpte.IsPresent && Spte<T>.IsWritablePte(iter.OldSpte))
                                 {
                                     TdpMmuIterSetSpte(ref iter, T.FromRaw(iter.OldSpte.Raw & ~T.PtWritableMask));
                                 }
@@ -121,7 +124,7 @@ public sealed partial class TdpMmu<T>
 
                     for (var iter = new TdpIter<T>(Host, root, PgLevel.Pg4K, start); iter.Valid && iter.Gfn < end; iter.Next())
                     {
-                        if (!iter.OldSpte.IsPresent || !TdpSpte<T>.IsLastSpte(iter.OldSpte, iter.Level) || !TdpSpte<T>.IsAccessedSpte(iter.OldSpte))
+                        if (!iter.OldSpte.IsPresent || !Spte<T>.IsLastSpte(iter.OldSpte, iter.Level) || !Spte<T>.IsAccessedSpte(iter.OldSpte))
                         {
                             continue;
                         }

@@ -1,4 +1,4 @@
-namespace Spte.Runtime.Formats;
+namespace Spte.Runtime.Mmu.Spte;
 
 /// <summary>
 /// KVM's A/D tracking type of a TDP SPTE (spte.h <c>SPTE_TDP_AD_*</c>, bits 52..53 of EPT

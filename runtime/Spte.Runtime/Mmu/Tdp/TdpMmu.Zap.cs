@@ -1,8 +1,11 @@
 using System;
+using Spte.Runtime.Kernel;
 using Spte.Runtime.Memory;
 using Spte.Runtime.Memslots;
+using Spte.Runtime.Mmu.Spte;
+using Spte.Runtime.X86;
 
-namespace Spte.Runtime.Mmu;
+namespace Spte.Runtime.Mmu.Tdp;
 
 /// <summary>The zap paths: every one of them writes the non-present value, never 0.</summary>
 public sealed partial class TdpMmu<T>
@@ -94,7 +97,7 @@ public sealed partial class TdpMmu<T>
                 {
                     for (var iter = new TdpIter<T>(Host, root, PgLevel.Pg2M, slot.BaseGfn); iter.Valid && iter.Gfn < slot.EndGfn; iter.Next())
                     {
-                        while (iter.Level <= Options.MaxHugePageLevel && iter.OldSpte.IsPresent && !TdpSpte<T>.IsLastSpte(iter.OldSpte, iter.Level)
+                        while (iter.Level <= Options.MaxHugePageLevel && iter.OldSpte.IsPresent && !Spte<T>.IsLastSpte(iter.OldSpte, iter.Level)
                             && iter.Gfn >= slot.BaseGfn && iter.Gfn < slot.EndGfn
                             && slot.MaxMappingLevel(iter.Gfn, Options.MaxHugePageLevel) >= iter.Level)
                         {
@@ -143,7 +146,7 @@ public sealed partial class TdpMmu<T>
 
                     for (var iter = new TdpIter<T>(Host, root, PgLevel.Pg4K, gfn); iter.Valid && iter.Gfn < gfn + 1; iter.Next())
                     {
-                        if (!iter.OldSpte.IsPresent || !TdpSpte<T>.IsLastSpte(iter.OldSpte, iter.Level))
+                        if (!iter.OldSpte.IsPresent || !Spte<T>.IsLastSpte(iter.OldSpte, iter.Level))
                         {
                             continue;
                         }
@@ -152,7 +155,7 @@ public sealed partial class TdpMmu<T>
                         TdpMmuIterSetSpte(ref iter, ZapValue(iter.Level == PgLevel.Pg4K ? ZapPath.ChangePte : ZapPath.ZapLeafs));
                         if (iter.Level == PgLevel.Pg4K && !newPte.Writable)
                         {
-                            TdpMmuIterSetSpte(ref iter, TdpSpte<T>.ChangedPteNotifierMakeSpte(old, newPte.Pfn));
+                            TdpMmuIterSetSpte(ref iter, Spte<T>.ChangedPteNotifierMakeSpte(old, newPte.Pfn));
                         }
                     }
                 }
@@ -187,7 +190,7 @@ public sealed partial class TdpMmu<T>
 
                     for (var iter = new TdpIter<T>(Host, root, PgLevel.Pg4K, start); iter.Valid && iter.Gfn < end; iter.Next())
                     {
-                        if (iter.Level == PgLevel.Pg4K && TdpSpte<T>.IsMmioSpte(Options.Mmio, iter.OldSpte))
+                        if (iter.Level == PgLevel.Pg4K && Spte<T>.IsMmioSpte(Options.Mmio, iter.OldSpte))
                         {
                             TdpMmuIterSetSpte(ref iter, ZapValue(ZapPath.ZapMmioSptes));
                             zapped++;
@@ -223,7 +226,7 @@ public sealed partial class TdpMmu<T>
                         continue;
                     }
 
-                    if (!iter.OldSpte.IsPresent || !TdpSpte<T>.IsLastSpte(iter.OldSpte, iter.Level))
+                    if (!iter.OldSpte.IsPresent || !Spte<T>.IsLastSpte(iter.OldSpte, iter.Level))
                     {
                         continue;
                     }

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Threading;
 
-namespace Spte.Runtime.Mmu;
+namespace Spte.Runtime.Kernel;
 
 /// <summary>Thread-safe counters indexed by an enum, readable at any time.</summary>
 /// <typeparam name="TStat">The enum naming the counters (an <see cref="int"/>-based enum numbered from 0).</typeparam>

@@ -1,6 +1,6 @@
 using Spte.Runtime.Formats;
 
-namespace Spte.Runtime.Mmu;
+namespace Spte.Runtime.Mmu.Spte;
 
 /// <summary>
 /// How a VM recognises and builds MMIO SPTEs: an SPTE is MMIO when
@@ -21,7 +21,7 @@ public sealed record MmioSpteMask(ulong Value, ulong Mask, ulong AccessMask, boo
     /// bits outside the mask, if a frozen SPTE would look like MMIO, or if the value is 0.
     /// </summary>
     public static MmioSpteMask Create<T>(ulong value, ulong mask, ulong accessMask, ulong allowedMask)
-        where T : struct, ITdpSpte<T>
+        where T : struct, IKvmSpte<T>
     {
         var ok = (mask & ~allowedMask) == 0
             && (value & mask) == value

@@ -1,11 +1,13 @@
-using System;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Threading;
+using System;
 using Spte.Runtime.Formats;
 using Spte.Runtime.Memory;
+using Spte.Runtime.Mmu.Spte;
+using Spte.Runtime.X86;
 
-namespace Spte.Runtime.Mmu;
+namespace Spte.Runtime.Mmu.Tdp;
 
 /// <summary>
 /// KVM's <c>struct tdp_iter</c>: a pre-order walk over the entries of one root that map GFNs
@@ -16,7 +18,7 @@ namespace Spte.Runtime.Mmu;
 /// </summary>
 /// <typeparam name="T">The entry format.</typeparam>
 public struct TdpIter<T>
-    where T : struct, ITdpSpte<T>
+    where T : struct, IKvmSpte<T>
 {
     private readonly HostMemory _host;
     private TablePath _ptPath;
@@ -148,7 +150,7 @@ public struct TdpIter<T>
         // Re-read: the entry may have changed since this position was reached.
         var spte = ReadSpte(ref HostMemory.Entry(_table, _index));
         OldSpte = spte;
-        if (!spte.IsPresent || TdpSpte<T>.IsLastSpte(spte, Level))
+        if (!spte.IsPresent || Spte<T>.IsLastSpte(spte, Level))
         {
             return false;
         }

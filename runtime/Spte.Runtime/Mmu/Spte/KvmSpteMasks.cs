@@ -1,4 +1,4 @@
-namespace Spte.Runtime.Formats;
+namespace Spte.Runtime.Mmu.Spte;
 
 /// <summary>
 /// The vendor-independent masks of arch/x86/kvm/mmu/spte.h, stated once for the EPT and NPT

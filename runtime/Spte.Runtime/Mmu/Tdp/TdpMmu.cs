@@ -1,15 +1,18 @@
-using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Threading;
+using System;
 using Spte.Runtime.Formats;
+using Spte.Runtime.Kernel;
 using Spte.Runtime.Memory;
 using Spte.Runtime.Memslots;
+using Spte.Runtime.Mmu.Spte;
+using Spte.Runtime.X86;
 
-namespace Spte.Runtime.Mmu;
+namespace Spte.Runtime.Mmu.Tdp;
 
 /// <summary>
-/// KVM's TDP MMU (arch/x86/kvm/mmu/tdp_mmu.c), written once over <see cref="ITdpSpte{T}"/>:
+/// KVM's TDP MMU (arch/x86/kvm/mmu/tdp_mmu.c), written once over <see cref="IKvmSpte{T}"/>:
 /// roots per address space, faults under the shared MMU lock with compare-exchange, MMIO SPTEs
 /// with the memslot generation, zaps that write the non-present value, page-table removal
 /// through the frozen value, and RCU-deferred freeing. This file holds the state and the
@@ -17,7 +20,7 @@ namespace Spte.Runtime.Mmu;
 /// </summary>
 /// <typeparam name="T">The entry format (EPT or NPT).</typeparam>
 public sealed partial class TdpMmu<T>
-    where T : struct, ITdpSpte<T>
+    where T : struct, IKvmSpte<T>
 {
     private readonly MmuLock _mmuLock = new();
     private readonly object _pagesLock = new();
@@ -102,7 +105,7 @@ public sealed partial class TdpMmu<T>
     /// </summary>
     private static T KvmTdpMmuWriteSpte(ref T sptep, T old, T value, int level)
     {
-        if (old.IsPresent && TdpSpte<T>.IsLastSpte(old, level) && TdpSpte<T>.SpteHasVolatileBits(old))
+        if (old.IsPresent && Spte<T>.IsLastSpte(old, level) && Spte<T>.SpteHasVolatileBits(old))
         {
             return WriteSpte(ref sptep, value);
         }
@@ -177,10 +180,10 @@ public sealed partial class TdpMmu<T>
     /// </summary>
     private void HandleChangedSpte(int asId, ulong gfn, T old, T @new, int level, bool shared)
     {
-        var wasPresent = TdpSpte<T>.IsShadowPresentPte(old);
-        var isPresent = TdpSpte<T>.IsShadowPresentPte(@new);
-        var wasLeaf = wasPresent && TdpSpte<T>.IsLastSpte(old, level);
-        var isLeaf = isPresent && TdpSpte<T>.IsLastSpte(@new, level);
+        var wasPresent = Spte<T>.IsShadowPresentPte(old);
+        var isPresent = Spte<T>.IsShadowPresentPte(@new);
+        var wasLeaf = wasPresent && Spte<T>.IsLastSpte(old, level);
+        var isLeaf = isPresent && Spte<T>.IsLastSpte(@new, level);
         var pfnChanged = old.Pfn != @new.Pfn;
         if (wasLeaf && isLeaf && pfnChanged)
         {
@@ -192,7 +195,7 @@ public sealed partial class TdpMmu<T>
             return;
         }
 
-        if (isLeaf && TdpSpte<T>.CheckSpteWritableInvariants(@new) is { } broken)
+        if (isLeaf && Spte<T>.CheckSpteWritableInvariants(@new) is { } broken)
         {
             throw new InvalidOperationException(broken);
         }

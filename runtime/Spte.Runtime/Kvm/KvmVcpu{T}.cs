@@ -1,9 +1,12 @@
-using System;
 using System.Buffers.Binary;
+using System;
 using Spte.Runtime.Formats;
 using Spte.Runtime.Hardware;
 using Spte.Runtime.Memory;
 using Spte.Runtime.Mmu;
+using Spte.Runtime.Mmu.Spte;
+using Spte.Runtime.Mmu.Tdp;
+using Spte.Runtime.X86;
 
 namespace Spte.Runtime;
 
@@ -15,7 +18,7 @@ namespace Spte.Runtime;
 /// </summary>
 /// <typeparam name="T">The entry format.</typeparam>
 public sealed class KvmVcpu<T> : KvmVcpu
-    where T : struct, ITdpSpte<T>
+    where T : struct, IKvmSpte<T>
 {
     /// <summary>Guest entries without progress after which the vCPU gives up (a livelock is a bug in the model).</summary>
     private const int MaxEntriesPerAccess = 64;

@@ -1,7 +1,7 @@
 using System;
 using System.Threading;
 
-namespace Spte.Runtime.Mmu;
+namespace Spte.Runtime.Kernel;
 
 /// <summary>
 /// KVM's <c>kvm-&gt;mmu_lock</c>, an <c>rwlock_t</c> on x86 with the TDP MMU: faults take it

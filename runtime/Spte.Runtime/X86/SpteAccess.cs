@@ -1,6 +1,6 @@
 using System;
 
-namespace Spte.Runtime.Mmu;
+namespace Spte.Runtime.X86;
 
 /// <summary>The access rights KVM maps with (<c>ACC_*</c> in spte.h); the TDP MMU always maps <see cref="All"/>.</summary>
 [Flags]

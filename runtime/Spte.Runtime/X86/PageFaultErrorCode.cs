@@ -1,6 +1,6 @@
 using System;
 
-namespace Spte.Runtime.Mmu;
+namespace Spte.Runtime.X86;
 
 /// <summary>
 /// A page-fault error code (KVM's <c>PFERR_*</c> in asm/kvm_host.h). On AMD it is the #NPF

@@ -1,9 +1,12 @@
-using System;
 using System.Collections.Generic;
+using System;
+using Spte.Runtime.Kernel;
 using Spte.Runtime.Memory;
 using Spte.Runtime.Memslots;
+using Spte.Runtime.Mmu.Spte;
+using Spte.Runtime.X86;
 
-namespace Spte.Runtime.Mmu;
+namespace Spte.Runtime.Mmu.Tdp;
 
 /// <summary>The fault path: <c>kvm_mmu_page_fault</c> → (MMIO | fast | <c>kvm_tdp_mmu_map</c>).</summary>
 public sealed partial class TdpMmu<T>
@@ -145,18 +148,18 @@ public sealed partial class TdpMmu<T>
         using (Rcu.ReadLock())
         {
             var iter = new TdpIter<T>(Host, root, PgLevel.Pg4K, fault.Gfn);
-            while (iter.Valid && !TdpSpte<T>.IsLastSpte(iter.OldSpte, iter.Level) && iter.OldSpte.IsPresent)
+            while (iter.Valid && !Spte<T>.IsLastSpte(iter.OldSpte, iter.Level) && iter.OldSpte.IsPresent)
             {
                 iter.Next();
             }
 
             var spte = iter.OldSpte;
-            if (!iter.Valid || !spte.IsPresent || !TdpSpte<T>.IsMmuWritableSpte(spte))
+            if (!iter.Valid || !spte.IsPresent || !Spte<T>.IsMmuWritableSpte(spte))
             {
                 return PageFaultResult.Invalid;
             }
 
-            if (TdpSpte<T>.IsWritablePte(spte))
+            if (Spte<T>.IsWritablePte(spte))
             {
                 return PageFaultResult.Spurious;
             }
@@ -259,7 +262,7 @@ public sealed partial class TdpMmu<T>
                 return TdpMmuMapHandleTargetLevel(ref fault, ref iter);
             }
 
-            if (iter.OldSpte.IsPresent && !TdpSpte<T>.IsLargePte(iter.OldSpte))
+            if (iter.OldSpte.IsPresent && !Spte<T>.IsLargePte(iter.OldSpte))
             {
                 continue;
             }
@@ -291,11 +294,11 @@ public sealed partial class TdpMmu<T>
         T newSpte;
         if (fault.Slot is null)
         {
-            newSpte = TdpSpte<T>.MakeMmioSpte(Options.Mmio, iter.Gfn, Memslots.MmioGeneration, SpteAccess.All);
+            newSpte = Spte<T>.MakeMmioSpte(Options.Mmio, iter.Gfn, Memslots.MmioGeneration, SpteAccess.All);
         }
         else
         {
-            newSpte = TdpSpte<T>.MakeSpte(iter.Level, fault.Pfn, SpteAccess.All, fault.MapWritable);
+            newSpte = Spte<T>.MakeSpte(iter.Level, fault.Pfn, SpteAccess.All, fault.MapWritable);
         }
 
         var result = PageFaultResult.Fixed;
@@ -311,18 +314,18 @@ public sealed partial class TdpMmu<T>
                 return PageFaultResult.Retry;
             }
 
-            if (old.IsPresent && !TdpSpte<T>.IsLastSpte(old, iter.Level))
+            if (old.IsPresent && !Spte<T>.IsLastSpte(old, iter.Level))
             {
                 FlushRemoteTlbs();
             }
 
-            if (fault.Slot is not null && TdpSpte<T>.IsWritablePte(newSpte))
+            if (fault.Slot is not null && Spte<T>.IsWritablePte(newSpte))
             {
                 fault.Slot.MarkPageDirty(fault.Gfn);
             }
         }
 
-        if (TdpSpte<T>.IsMmioSpte(Options.Mmio, newSpte))
+        if (Spte<T>.IsMmioSpte(Options.Mmio, newSpte))
         {
             if (result == PageFaultResult.Fixed)
             {
@@ -338,7 +341,7 @@ public sealed partial class TdpMmu<T>
     /// <summary>KVM's <c>tdp_mmu_link_sp</c>: point the entry at a fresh table with compare-exchange.</summary>
     private bool TdpMmuLinkSp(ref TdpIter<T> iter, KvmMmuPage<T> sp)
     {
-        if (!TdpMmuSetSpteAtomic(ref iter, TdpSpte<T>.MakeNonLeafSpte(sp.Pfn)))
+        if (!TdpMmuSetSpteAtomic(ref iter, Spte<T>.MakeNonLeafSpte(sp.Pfn)))
         {
             return false;
         }

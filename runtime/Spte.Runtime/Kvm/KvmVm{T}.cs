@@ -1,18 +1,22 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
+using System;
 using Spte.Runtime.Formats;
 using Spte.Runtime.Hardware;
+using Spte.Runtime.Kernel;
 using Spte.Runtime.Memory;
 using Spte.Runtime.Memslots;
 using Spte.Runtime.Mmu;
+using Spte.Runtime.Mmu.Spte;
+using Spte.Runtime.Mmu.Tdp;
+using Spte.Runtime.X86;
 
 namespace Spte.Runtime;
 
 /// <summary>A VM whose TDP tables use format <typeparamref name="T"/> (EPT on Intel, NPT on AMD).</summary>
 /// <typeparam name="T">The entry format.</typeparam>
 public sealed class KvmVm<T> : KvmVm
-    where T : struct, ITdpSpte<T>
+    where T : struct, IKvmSpte<T>
 {
     private readonly Func<VeInformationArea?, ITdpWalker> _walkerFactory;
     private readonly object _slotsLock = new();

@@ -1,17 +1,17 @@
 using Spte;
 
-namespace Spte.Runtime.Formats;
+namespace Spte.Runtime.Mmu.Spte;
 
 /// <summary>
-/// What the TDP MMU needs from an entry format beyond <see cref="ISpte{T}"/>: KVM's per-vendor
+/// What the MMU needs from an entry format beyond <see cref="ISpte{T}"/>: KVM's per-vendor
 /// <c>shadow_*</c> masks (set by <c>kvm_mmu_set_ept_masks</c> for EPT and
 /// <c>kvm_mmu_reset_all_pte_masks</c> for NPT), the frozen value and the MMIO generation
-/// layout. <see cref="Mmu.TdpMmu{T}"/> is written once against this interface, as KVM's spte.c
+/// layout. <see cref="Tdp.TdpMmu{T}"/> is written once against this interface, as KVM's spte.c
 /// is written once against the masks, and the JIT specialises it per format.
 /// </summary>
 /// <typeparam name="T">The format itself.</typeparam>
-public interface ITdpSpte<T> : ISpte<T>
-    where T : struct, ITdpSpte<T>
+public interface IKvmSpte<T> : ISpte<T>
+    where T : struct, IKvmSpte<T>
 {
     /// <summary>KVM's <c>FROZEN_SPTE</c>: a non-present value other threads must not overwrite.</summary>
     static abstract T Frozen { get; }

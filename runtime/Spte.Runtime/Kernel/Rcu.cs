@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 
-namespace Spte.Runtime.Mmu;
+namespace Spte.Runtime.Kernel;
 
 /// <summary>
 /// A small RCU for page-table pages. Walkers (faults, zaps, the simulated CPU) read tables

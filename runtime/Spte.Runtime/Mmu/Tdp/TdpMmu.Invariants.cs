@@ -1,7 +1,10 @@
 using System.Collections.Generic;
+using Spte.Runtime.Kernel;
 using Spte.Runtime.Memory;
+using Spte.Runtime.Mmu.Spte;
+using Spte.Runtime.X86;
 
-namespace Spte.Runtime.Mmu;
+namespace Spte.Runtime.Mmu.Tdp;
 
 /// <summary>The invariant check: a full walk of every root under the write lock.</summary>
 public sealed partial class TdpMmu<T>
@@ -84,7 +87,7 @@ public sealed partial class TdpMmu<T>
             {
                 CheckNonPresent(check, spte, sp.AsId, gfn, sp.Level, where);
             }
-            else if (!TdpSpte<T>.IsLastSpte(spte, sp.Level))
+            else if (!Spte<T>.IsLastSpte(spte, sp.Level))
             {
                 var child = PageOf(spte.Pfn);
                 if (child is null)
@@ -110,12 +113,12 @@ public sealed partial class TdpMmu<T>
 
     private void CheckNonPresent(Check check, T spte, int asId, ulong gfn, int level, string where)
     {
-        if (TdpSpte<T>.IsShadowNonPresentValue(spte))
+        if (Spte<T>.IsShadowNonPresentValue(spte))
         {
             return;
         }
 
-        if (TdpSpte<T>.IsMmioSpte(Options.Mmio, spte))
+        if (Spte<T>.IsMmioSpte(Options.Mmio, spte))
         {
             check.Mmio++;
             var generation = spte.MmioGeneration;
@@ -123,7 +126,7 @@ public sealed partial class TdpMmu<T>
             {
                 check.Fail($"{where}: MMIO SPTE {spte} above 4K.");
             }
-            else if (spte.Raw != TdpSpte<T>.MakeMmioSpte(Options.Mmio, gfn, generation, SpteAccess.All).Raw)
+            else if (spte.Raw != Spte<T>.MakeMmioSpte(Options.Mmio, gfn, generation, SpteAccess.All).Raw)
             {
                 check.Fail($"{where}: non-present SPTE {spte} (raw 0x{spte.Raw:X16}) matches the MMIO pattern but is not an MMIO SPTE for this GFN; a zap wrote something other than the non-present value?");
             }
@@ -148,7 +151,7 @@ public sealed partial class TdpMmu<T>
             check.Fail($"{where}: leaf above the largest page level.");
         }
 
-        if (TdpSpte<T>.CheckSpteWritableInvariants(spte) is { } broken)
+        if (Spte<T>.CheckSpteWritableInvariants(spte) is { } broken)
         {
             check.Fail($"{where}: {broken}");
         }
@@ -204,7 +207,7 @@ public sealed partial class TdpMmu<T>
 
                 foreach (var spte in page.Spt)
                 {
-                    if (!TdpSpte<T>.IsShadowNonPresentValue(spte))
+                    if (!Spte<T>.IsShadowNonPresentValue(spte))
                     {
                         check.Fail($"cached page 0x{page.Pfn:X} holds {spte}, not only the non-present value.");
                         break;

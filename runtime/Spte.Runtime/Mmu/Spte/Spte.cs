@@ -2,8 +2,9 @@ using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using Spte.Runtime.Formats;
 using Spte.Runtime.Memory;
+using Spte.Runtime.X86;
 
-namespace Spte.Runtime.Mmu;
+namespace Spte.Runtime.Mmu.Spte;
 
 /// <summary>
 /// KVM's spte.h predicates and spte.c constructors, written once over the format's
@@ -16,8 +17,8 @@ namespace Spte.Runtime.Mmu;
 /// members (static readonly fields, not constants, when compiled before their types are
 /// initialised) the JIT otherwise leaves each one a call on the fault path.
 /// </remarks>
-public static class TdpSpte<T>
-    where T : struct, ITdpSpte<T>
+public static class Spte<T>
+    where T : struct, IKvmSpte<T>
 {
     /// <summary><c>is_shadow_present_pte</c>: the MMU-present bit is set.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
