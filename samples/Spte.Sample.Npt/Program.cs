@@ -18,7 +18,7 @@ var vm = (KvmVm<NptSpte>)new Kvm(HostCpu.Amd).CreateVm();
 vm.SetUserMemoryRegion(0, 0, Ram);
 var vcpu = (KvmVcpu<NptSpte>)vm.CreateVcpu(0);
 var vmm = new Vmm(vm, vcpu);
-var mmio = vm.Mmu.Options.Mmio;
+var mmio = vm.MmioMask;
 var ok = true;
 
 Console.WriteLine($"Spte runtime: an AMD NPT MMU (KVM's TDP MMU over NptSpte), host MAXPHYADDR {vm.Kvm.Cpu.MaxPhyAddr}");

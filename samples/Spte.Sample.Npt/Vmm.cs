@@ -56,14 +56,14 @@ internal sealed class Vmm(KvmVm<NptSpte> vm, KvmVcpu<NptSpte> vcpu)
     public void ShowWalk(ulong gpa)
     {
         Console.WriteLine($"  walk to 0x{gpa:X}:");
-        foreach (var (level, spte) in vm.Mmu.GetWalk(vcpu.Root!, gpa))
+        foreach (var (level, spte) in vcpu.WalkSptes(gpa))
         {
             Console.WriteLine($"    level {level} ({PgLevel.Name(level),4}) {Describe(spte, level)}");
         }
     }
 
     /// <summary>The last NPT entry on the path to <paramref name="gpa"/>: the leaf, the MMIO SPTE or the non-present entry the walk stops at.</summary>
-    public (int Level, NptSpte Spte) LastEntry(ulong gpa) => vm.Mmu.GetWalk(vcpu.Root!, gpa)[^1];
+    public (int Level, NptSpte Spte) LastEntry(ulong gpa) => vcpu.WalkSptes(gpa)[^1];
 
     /// <summary>Prints and returns the result of the MMU's invariant check.</summary>
     public bool CheckInvariants()
@@ -88,5 +88,5 @@ internal sealed class Vmm(KvmVm<NptSpte> vm, KvmVcpu<NptSpte> vcpu)
     }
 
     /// <summary>The entry decoded through the view that fits it (an MMIO SPTE through the Mmio view).</summary>
-    public string Describe(NptSpte spte, int level) => spte.Describe(level, vm.Mmu.Options.Mmio.IsMmioSpte(spte.Raw));
+    public string Describe(NptSpte spte, int level) => spte.Describe(level, vm.MmioMask.IsMmioSpte(spte.Raw));
 }

@@ -88,10 +88,8 @@ static string ZapScenario(bool writeZero)
     if (writeZero)
     {
         // The entry the walk to 0x1000 now ends on (the zapped 2M leaf's slot).
-        var walk = vm.Mmu.GetWalk(vcpu.Root!, 0x1000);
-        var table = vm.Mmu.PageOf(walk[^2].Spte.Pfn)!;
 #pragma warning disable SPTE1001 // Deliberately the bug the analyzers exist to catch.
-        table.Spt[PgLevel.Index(0x1, walk[^1].Level)] = EptSpte.FromRaw(0);
+        vcpu.InjectSpte(0x1000, EptSpte.FromRaw(0));
 #pragma warning restore SPTE1001
     }
 

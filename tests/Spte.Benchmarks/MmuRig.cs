@@ -26,7 +26,7 @@ internal sealed class MmuRig<T>
         // The C reference touches its table pool before timing; KVM's memory cache is topped up
         // from resident memory. Make the memory of every table the slot can need resident too.
         Host.PopulatePageTables<T>(TablesFor(slotPages) + MemoryCache<T>.DefaultCapacity);
-        Mmu = new TdpMmu<T>(Host, new KvmMemslots(), new TdpMmuOptions { Mmio = mmio, MaxHugePageLevel = PgLevel.Pg4K });
+        Mmu = new KvmMmu<T>(Host, new KvmMemslots(), new KvmMmuOptions { Mmio = mmio, MaxHugePageLevel = PgLevel.Pg4K });
         var change = Mmu.Memslots.Prepare(0, 0, slotPages << HostMemory.PageShift, KvmMemFlags.None, readOnlyAllowed: true, Mmu.MaxGfn, Host)!;
         Mmu.Memslots.Commit(change);
         Cache = new MemoryCache<T>(Host);
@@ -36,7 +36,7 @@ internal sealed class MmuRig<T>
 
     public HostMemory Host { get; }
 
-    public TdpMmu<T> Mmu { get; }
+    public KvmMmu<T> Mmu { get; }
 
     public MemoryCache<T> Cache { get; }
 
@@ -85,7 +85,7 @@ internal sealed class MmuRig<T>
     public PageFaultResult Map(ref KvmPageFault fault)
     {
         Cache.Topup(Mmu.Options.TopupMin);
-        return Mmu.KvmTdpMmuMap(Root, ref fault, Cache);
+        return Mmu.Tdp.KvmTdpMmuMap(Root, ref fault, Cache);
     }
 
     /// <summary>The CPU's walk for a read of <paramref name="gpa"/>, inside an RCU read section as in guest mode.</summary>

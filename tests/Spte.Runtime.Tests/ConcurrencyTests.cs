@@ -69,7 +69,7 @@ public abstract class ConcurrencyTests<T>
                     switch (i / 25 % 4)
                     {
                         case 0:
-                            h.Mmu.ZapLeafs(0, (ulong)(i % 2048), (ulong)(i % 2048) + 64);
+                            h.Mmu.ZapGfnRange(0, (ulong)(i % 2048), (ulong)(i % 2048) + 64);
                             break;
                         case 1:
                             slot = h.SetFlags(slot, KvmMemFlags.None);
@@ -127,7 +127,7 @@ public abstract class ConcurrencyTests<T>
     }
 
     /// <summary>One thread's view of the MMU: its cache and its root, reloaded when invalidated.</summary>
-    private sealed class Vcpu(TdpMmu<T> mmu)
+    private sealed class Vcpu(KvmMmu<T> mmu)
     {
         private KvmMmuPage<T>? _root;
 
@@ -139,7 +139,7 @@ public abstract class ConcurrencyTests<T>
         {
             while (true)
             {
-                if (_root is null || TdpMmu<T>.IsObsoleteRoot(_root))
+                if (_root is null || KvmMmu<T>.IsObsoleteRoot(_root))
                 {
                     if (_root is not null)
                     {

@@ -17,7 +17,7 @@ internal sealed class MmuHarness<T>
     public MmuHarness(MmioSpteMask mmio, int budget = 4096, int maxPhyAddr = 46, int rootLevel = PgLevel.Root4Level, int maxHugePageLevel = PgLevel.Pg1G)
     {
         Host = new HostMemory(budget, maxPhyAddr);
-        Mmu = new TdpMmu<T>(Host, Memslots, new TdpMmuOptions { Mmio = mmio, RootLevel = rootLevel, MaxHugePageLevel = maxHugePageLevel });
+        Mmu = new KvmMmu<T>(Host, Memslots, new KvmMmuOptions { Mmio = mmio, RootLevel = rootLevel, MaxHugePageLevel = maxHugePageLevel });
         Cache = new MemoryCache<T>(Host);
         Root = Mmu.GetRoot(0, Cache);
     }
@@ -26,7 +26,7 @@ internal sealed class MmuHarness<T>
 
     public KvmMemslots Memslots { get; } = new();
 
-    public TdpMmu<T> Mmu { get; }
+    public KvmMmu<T> Mmu { get; }
 
     public MemoryCache<T> Cache { get; }
 
@@ -56,7 +56,7 @@ internal sealed class MmuHarness<T>
     {
         for (var i = 0; i < 16; i++)
         {
-            if (TdpMmu<T>.IsObsoleteRoot(Root))
+            if (KvmMmu<T>.IsObsoleteRoot(Root))
             {
                 Mmu.PutRoot(Root);
                 Root = Mmu.GetRoot(0, Cache);

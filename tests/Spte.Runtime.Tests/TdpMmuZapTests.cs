@@ -27,7 +27,7 @@ public abstract class TdpMmuZapTests<T>
             h.Fault(gpa);
         }
 
-        Assert.True(h.Mmu.ZapLeafs(0, 1, 3));
+        Assert.True(h.Mmu.ZapGfnRange(0, 1, 3));
         Assert.Equal(T.NonPresentValue, h.Last(0x1000).Spte.Raw);
         Assert.Equal(T.NonPresentValue, h.Last(0x2000).Spte.Raw);
         Assert.True(h.Last(0x3000).Spte.IsPresent);
@@ -47,7 +47,7 @@ public abstract class TdpMmuZapTests<T>
             h.Fault(gfn << 12);
         }
 
-        Assert.True(h.Mmu.ZapLeafs(0, 100, 700));
+        Assert.True(h.Mmu.ZapGfnRange(0, 100, 700));
         for (var gfn = 0UL; gfn < 1024; gfn++)
         {
             var spte = h.Last(gfn << 12).Spte;
@@ -63,7 +63,7 @@ public abstract class TdpMmuZapTests<T>
 
         Assert.Equal(600, h.Mmu.Stats[MmuStat.SptesZapped]);
         Assert.Equal(424, h.Mmu.Stats[MmuStat.Pages4K]);
-        Assert.False(h.Mmu.ZapLeafs(0, 100, 700));
+        Assert.False(h.Mmu.ZapGfnRange(0, 100, 700));
         h.AssertInvariants();
     }
 

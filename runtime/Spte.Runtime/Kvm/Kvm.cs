@@ -56,7 +56,7 @@ public sealed class Kvm
         if (Cpu.Vendor == CpuVendor.Intel)
         {
             var caps = new EptCapabilities { MaxPhyAddr = Cpu.MaxPhyAddr, ExecuteOnly = Cpu.EptExecuteOnly, Supports1G = Cpu.Supports1GPages };
-            var options = new TdpMmuOptions { RootLevel = rootLevel, MaxHugePageLevel = maxHuge, Mmio = type == KvmVmType.Tdx ? MmioSpteMask.Tdx : MmioSpteMask.Vmx };
+            var options = new KvmMmuOptions { RootLevel = rootLevel, MaxHugePageLevel = maxHuge, Mmio = type == KvmVmType.Tdx ? MmioSpteMask.Tdx : MmioSpteMask.Vmx };
             return new KvmVm<EptSpte>(this, type, guestBits, options, ve => new EptWalker(Memory, caps, ve));
         }
 
@@ -66,7 +66,7 @@ public sealed class Kvm
         }
 
         var nptCaps = new NptCapabilities { MaxPhyAddr = Cpu.MaxPhyAddr, Supports1G = Cpu.Supports1GPages };
-        var nptOptions = new TdpMmuOptions { RootLevel = rootLevel, MaxHugePageLevel = maxHuge, Mmio = MmioSpteMask.Npt(Cpu.MaxPhyAddr) };
+        var nptOptions = new KvmMmuOptions { RootLevel = rootLevel, MaxHugePageLevel = maxHuge, Mmio = MmioSpteMask.Npt(Cpu.MaxPhyAddr) };
         return new KvmVm<NptSpte>(this, type, guestBits, nptOptions, _ => new NptWalker(Memory, nptCaps));
     }
 }

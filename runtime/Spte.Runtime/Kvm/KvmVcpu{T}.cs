@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System;
+using System.Collections.Generic;
 using Spte.Runtime.Formats;
 using Spte.Runtime.Hardware;
 using Spte.Runtime.Memory;
@@ -17,7 +18,7 @@ namespace Spte.Runtime;
 /// userspace; a TD's #VE is handled by a model of the TD guest's handler.
 /// </summary>
 /// <typeparam name="T">The entry format.</typeparam>
-public sealed class KvmVcpu<T> : KvmVcpu
+public sealed partial class KvmVcpu<T> : KvmVcpu
     where T : struct, IKvmSpte<T>
 {
     /// <summary>Guest entries without progress after which the vCPU gives up (a livelock is a bug in the model).</summary>
@@ -36,22 +37,26 @@ public sealed class KvmVcpu<T> : KvmVcpu
     {
         _vm = vm;
         _walker = walker;
-        Cache = new MemoryCache<T>(vm.Kvm.Memory);
+        VcpuMmu = new VcpuMmu<T>(vm.Mmu);
     }
 
+    /// <summary>The vCPU's MMU context (<c>vcpu-&gt;arch.mmu</c>) and page cache.</summary>
+    internal VcpuMmu<T> VcpuMmu { get; }
+
     /// <summary>The vCPU's page-table page cache (<c>mmu_shadow_page_cache</c>).</summary>
-    public MemoryCache<T> Cache { get; }
+    internal MemoryCache<T> Cache => VcpuMmu.Cache;
 
     /// <summary>The root the vCPU runs on (<c>mmu-&gt;root</c>), once loaded.</summary>
-    public KvmMmuPage<T>? Root { get; private set; }
+    internal KvmMmuPage<T>? Root => VcpuMmu.Root;
 
-    private TdpMmu<T> Mmu => _vm.Mmu;
+    private KvmMmu<T> Mmu => _vm.Mmu;
 
     private bool IsTd => _vm.Type == KvmVmType.Tdx;
 
     /// <inheritdoc/>
     public override KvmExitReason Run()
     {
+        _vm.ThrowIfBugged();
         if (_dead)
         {
             throw new InvalidOperationException($"vCPU {Id}: the TD reported a fatal error and cannot run.");
@@ -135,158 +140,7 @@ public sealed class KvmVcpu<T> : KvmVcpu
             return Emulate(gpa, size);
         }
 
-        throw new InvalidOperationException($"vCPU {Id} made no progress on {access} after {MaxEntriesPerAccess} guest entries.");
-    }
-
-    /// <summary>A VM exit to KVM: the exit handler turns it into a page fault (<c>handle_ept_violation</c>, <c>handle_ept_misconfig</c>, <c>npf_interception</c>).</summary>
-    private PageFaultResult ExitToKvm(TdpWalkResult walk, ulong gpa)
-    {
-        Stats.Increment(VcpuStat.Exits);
-        PageFaultErrorCode error;
-        switch (walk.Outcome)
-        {
-            case TdpWalkOutcome.EptViolation:
-                Stats.Increment(VcpuStat.EptViolations);
-                Record(VcpuEventKind.EptViolation, gpa, $"exit to KVM: {walk.Reason} at level {walk.Level}, entry {Describe(walk.Entry, walk.Level)}, qualification 0x{(ulong)walk.Qualification:X}");
-                error = EptViolationErrorCode(walk.Qualification);
-                break;
-            case TdpWalkOutcome.EptMisconfig:
-                Stats.Increment(VcpuStat.EptMisconfigs);
-                Record(VcpuEventKind.EptMisconfig, gpa, $"exit to KVM: {walk.Reason} at level {walk.Level}, entry {Describe(walk.Entry, walk.Level)}");
-                error = PageFaultErrorCode.Rsvd;
-                break;
-            default:
-                Stats.Increment(VcpuStat.NestedPageFaults);
-                Record(VcpuEventKind.NestedPageFault, gpa, $"exit to KVM: {walk.Reason} at level {walk.Level}, error code 0x{(ulong)walk.ErrorCode:X} ({walk.ErrorCode})");
-                error = walk.ErrorCode;
-                break;
-        }
-
-        var result = Mmu.PageFault(Root!, gpa, error, Cache);
-        if (RecordEvents)
-        {
-            var (level, spte) = Mmu.GetWalk(Root!, gpa)[^1];
-            Record(VcpuEventKind.KvmFault, gpa, $"{result}: level {level} ({PgLevel.Name(level)}) SPTE {Describe(spte.Raw, level)}");
-        }
-
-        return result;
-    }
-
-    /// <summary>KVM's <c>__vmx_handle_ept_violation</c>: the page-fault error code an EPT violation's qualification stands for.</summary>
-    private static PageFaultErrorCode EptViolationErrorCode(EptViolationQualification q)
-    {
-        var error = PageFaultErrorCode.None;
-        if ((q & EptViolationQualification.AccRead) != 0)
-        {
-            error |= PageFaultErrorCode.User;
-        }
-
-        if ((q & EptViolationQualification.AccWrite) != 0)
-        {
-            error |= PageFaultErrorCode.Write;
-        }
-
-        if ((q & EptViolationQualification.AccInstr) != 0)
-        {
-            error |= PageFaultErrorCode.Fetch;
-        }
-
-        if ((q & (EptViolationQualification.Readable | EptViolationQualification.Writable | EptViolationQualification.Executable)) != 0)
-        {
-            error |= PageFaultErrorCode.Present;
-        }
-
-        return error | ((q & EptViolationQualification.GvaTranslated) != 0 ? PageFaultErrorCode.GuestFinal : PageFaultErrorCode.GuestPage);
-    }
-
-    /// <summary>
-    /// KVM's emulator (<c>x86_emulate_instruction</c> → <c>emulator_read_write</c>): RAM is
-    /// accessed directly (a read-only slot's pages can be read); anything else is MMIO and exits
-    /// to userspace. An instruction fetch from MMIO cannot be emulated.
-    /// </summary>
-    private KvmExitReason? Emulate(ulong gpa, int size)
-    {
-        Stats.Increment(VcpuStat.Emulations);
-        var kind = _current!.Kind;
-        var gfn = gpa >> HostMemory.PageShift;
-        var slot = _vm.Memslots.GfnToMemslot(AsId, gfn);
-        if (slot is not null && !(kind == GuestAccessKind.Write && slot.IsReadOnly))
-        {
-            AccessRam((slot.HostPteOf(gfn).Pfn << HostMemory.PageShift) + (gpa & (HostMemory.PageSize - 1)), size);
-            Record(VcpuEventKind.Emulated, gpa, $"KVM emulated the {kind.ToString().ToLowerInvariant()} against {slot}");
-            Advance(size);
-            return null;
-        }
-
-        if (kind == GuestAccessKind.Fetch)
-        {
-            RunData.InternalError = $"instruction fetch from MMIO at GPA 0x{gpa:X} cannot be emulated";
-            Record(VcpuEventKind.InternalError, gpa, RunData.InternalError);
-            return Exit(KvmExitReason.InternalError);
-        }
-
-        return MmioExit(gpa, size, slot is null ? "MMIO" : $"write to read-only {slot}");
-    }
-
-    /// <summary>
-    /// The TD guest's #VE handler (Linux's <c>virt_exception_kernel</c> → <c>handle_mmio</c>):
-    /// read the #VE information (<c>TDG.VP.VEINFO.GET</c>, which frees the area), then ask the
-    /// host to do the access (<c>TDG.VP.VMCALL&lt;#VE.RequestMMIO&gt;</c>). KVM's
-    /// <c>tdx_emulate_mmio</c> refuses a GPA that has a memslot; the guest cannot complete the
-    /// instruction and reports a fatal error.
-    /// </summary>
-    private KvmExitReason? HandleVeInGuest(ulong gpa, int size)
-    {
-        var (_, _, veGpa) = VeInfo!.Get();
-        var kind = _current!.Kind;
-        Stats.Increment(VcpuStat.Exits);
-        Stats.Increment(VcpuStat.TdVmCalls);
-        Record(VcpuEventKind.TdVmCallMmio, veGpa, $"guest #VE handler: TDG.VP.VMCALL<#VE.RequestMMIO> {kind.ToString().ToLowerInvariant()} {size} bytes");
-        if (kind == GuestAccessKind.Fetch)
-        {
-            return Fatal(gpa, "the #VE handler cannot emulate an instruction fetch");
-        }
-
-        if (_vm.Memslots.GfnToMemslot(AsId, gpa >> HostMemory.PageShift) is { } slot)
-        {
-            Record(VcpuEventKind.TdVmCallRejected, gpa, $"KVM (tdx_emulate_mmio): GPA is RAM in {slot}, not MMIO -> TDVMCALL_STATUS_INVALID_OPERAND");
-            return Fatal(gpa, "MMIO hypercall refused for a #VE on RAM: the guest panics (TDG.VP.VMCALL<ReportFatalError>)");
-        }
-
-        return MmioExit(gpa, size, "MMIO requested by the TD");
-    }
-
-    private KvmExitReason MmioExit(ulong gpa, int size, string why)
-    {
-        var isWrite = _current!.Kind == GuestAccessKind.Write;
-        var value = isWrite ? PartOfValue(_current.Value, _done, size) : 0;
-        RunData.Mmio.Set(gpa, size, isWrite, value);
-        _pendingMmio = true;
-        Stats.Increment(VcpuStat.MmioExits);
-        Record(VcpuEventKind.MmioExit, gpa, $"KVM_EXIT_MMIO ({why}): {(isWrite ? "write" : "read")} {size} bytes{(isWrite ? $" = 0x{value:X}" : string.Empty)}");
-        return Exit(KvmExitReason.Mmio);
-    }
-
-    private void CompleteMmio()
-    {
-        _pendingMmio = false;
-        var mmio = RunData.Mmio;
-        if (!mmio.IsWrite)
-        {
-            _value |= PartOfValue(mmio.Value, 0, mmio.Len) << (8 * _done);
-        }
-
-        Record(VcpuEventKind.MmioCompleted, mmio.PhysAddr, mmio.IsWrite ? "userspace handled the write" : $"userspace returned 0x{PartOfValue(mmio.Value, 0, mmio.Len):X}");
-        Advance(mmio.Len);
-    }
-
-    private KvmExitReason Fatal(ulong gpa, string reason)
-    {
-        _dead = true;
-        Stats.Increment(VcpuStat.SystemEvents);
-        RunData.SystemEventType = KvmSystemEventType.TdxFatal;
-        Record(VcpuEventKind.FatalError, gpa, reason);
-        return Exit(KvmExitReason.SystemEvent);
+        throw Mmu.KvmBug($"vCPU {Id} made no progress on {access} after {MaxEntriesPerAccess} guest entries.");
     }
 
     private KvmExitReason Exit(KvmExitReason reason)
@@ -295,22 +149,65 @@ public sealed class KvmVcpu<T> : KvmVcpu
         return reason;
     }
 
+    /// <summary>
+    /// The SPTEs on the path to <paramref name="gpa"/> from the root this vCPU runs on, root
+    /// first, down to the last one read (<c>kvm_tdp_mmu_get_walk</c>); empty before the vCPU
+    /// first ran. A read-only view: the entries are copies.
+    /// </summary>
+    public IReadOnlyList<(int Level, T Spte)> WalkSptes(ulong gpa)
+    {
+        _vm.ThrowIfBugged();
+        return VcpuMmu.Walk(gpa);
+    }
+
+    /// <summary>
+    /// A test seam for bug injection: stores <paramref name="value"/> into the last SPTE of the
+    /// walk to <paramref name="gpa"/>, bypassing all of the MMU's bookkeeping, as a buggy zap path
+    /// would (the 2022 review's finding). The next access shows what the hardware does with it.
+    /// </summary>
+    /// <returns>The SPTE it replaced.</returns>
+    /// <exception cref="KvmException">EINVAL: the vCPU has not run, so it has no root.</exception>
+    public T InjectSpte(ulong gpa, T value)
+    {
+        _vm.ThrowIfBugged();
+        var root = Root ?? throw new KvmException(KvmErrno.EINVAL, $"vCPU {Id} has no root yet; run it first.");
+        var walk = Mmu.GetWalk(root, gpa);
+        var table = walk.Count == 1 ? root : Mmu.PageOf(walk[^2].Spte.Pfn)!;
+        ref var sptep = ref table.Spt[PgLevel.Index(gpa >> HostMemory.PageShift, walk[^1].Level)];
+        var old = sptep;
+        sptep = value;
+        return old;
+    }
+
     /// <summary><c>kvm_mmu_reload</c>: load a root, or a fresh one when the current one was invalidated or the address space changed.</summary>
     private void LoadRoot()
     {
-        if (Root is { } root && !TdpMmu<T>.IsObsoleteRoot(root) && root.AsId == AsId)
+        if (VcpuMmu.Reload(AsId))
         {
-            return;
+            Stats.Increment(VcpuStat.RootLoads);
+            Record(VcpuEventKind.RootLoaded, 0, Root!.ToString());
+        }
+    }
+
+    /// <summary>A VM exit to KVM: the vendor's exit handler turns it into a page fault for the MMU, which traces the SPTE it left.</summary>
+    private PageFaultResult ExitToKvm(TdpWalkResult walk, ulong gpa)
+    {
+        Stats.Increment(VcpuStat.Exits);
+        var error = walk.Outcome switch
+        {
+            TdpWalkOutcome.EptViolation => HandleEptViolation(walk, gpa),
+            TdpWalkOutcome.EptMisconfig => HandleEptMisconfig(walk, gpa),
+            _ => NpfInterception(walk, gpa),
+        };
+        var result = VcpuMmu.PageFault(gpa, error, out var trace);
+        if (RecordEvents)
+        {
+            Record(VcpuEventKind.KvmFault, gpa, trace.Level == 0
+                ? $"{result}: no SPTE touched"
+                : $"{result}: level {trace.Level} ({PgLevel.Name(trace.Level)}) SPTE {Describe(trace.Spte, trace.Level)}");
         }
 
-        if (Root is not null)
-        {
-            Mmu.PutRoot(Root);
-        }
-
-        Root = Mmu.GetRoot(AsId, Cache);
-        Stats.Increment(VcpuStat.RootLoads);
-        Record(VcpuEventKind.RootLoaded, 0, Root.ToString());
+        return result;
     }
 
     private void AccessRam(ulong hpa, int size)
@@ -342,9 +239,5 @@ public sealed class KvmVcpu<T> : KvmVcpu
         _current = null;
     }
 
-    private string Describe(ulong raw, int level) => T.FromRaw(raw).Describe(level, Mmu.Options.Mmio.IsMmioSpte(raw));
-
-    /// <summary>Bytes [<paramref name="offset"/>, +<paramref name="size"/>) of a little-endian value.</summary>
-    private static ulong PartOfValue(ulong value, int offset, int size) =>
-        (value >> (8 * offset)) & (size == sizeof(ulong) ? ulong.MaxValue : (1UL << (8 * size)) - 1);
+    private string Describe(ulong raw, int level) => _vm.DescribeSpte(T.FromRaw(raw), level);
 }

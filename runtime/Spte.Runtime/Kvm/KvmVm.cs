@@ -35,6 +35,9 @@ public abstract class KvmVm
     /// <summary>The MMU's counters.</summary>
     public abstract StatCounters<MmuStat> MmuStats { get; }
 
+    /// <summary>Whether a <see cref="Mmu.KvmBugException"/> marked the VM bugged (<c>kvm-&gt;vm_bugged</c>).</summary>
+    internal abstract bool Bugged { get; }
+
     /// <summary>The vCPUs created so far.</summary>
     public abstract IReadOnlyList<KvmVcpu> Vcpus { get; }
 
@@ -79,6 +82,7 @@ public abstract class KvmVm
     /// <exception cref="KvmException">EFAULT: part of the range has no memslot.</exception>
     public void ReadGuestMemory(ulong gpa, Span<byte> destination)
     {
+        ThrowIfBugged();
         for (var done = 0; done < destination.Length;)
         {
             var (hpa, chunk) = Translate(gpa + (ulong)done, destination.Length - done);
@@ -91,11 +95,22 @@ public abstract class KvmVm
     /// <exception cref="KvmException">EFAULT: part of the range has no memslot.</exception>
     public void WriteGuestMemory(ulong gpa, ReadOnlySpan<byte> source)
     {
+        ThrowIfBugged();
         for (var done = 0; done < source.Length;)
         {
             var (hpa, chunk) = Translate(gpa + (ulong)done, source.Length - done);
             Kvm.Memory.Write(hpa, source.Slice(done, chunk));
             done += chunk;
+        }
+    }
+
+    /// <summary>KVM answers every ioctl on a bugged VM with EIO.</summary>
+    /// <exception cref="KvmException">EIO: the VM is bugged.</exception>
+    internal void ThrowIfBugged()
+    {
+        if (Bugged)
+        {
+            throw new KvmException(KvmErrno.EIO, "the VM is bugged (an MMU inconsistency was found earlier); every call on it fails.");
         }
     }
 

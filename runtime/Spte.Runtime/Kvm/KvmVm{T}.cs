@@ -22,18 +22,24 @@ public sealed class KvmVm<T> : KvmVm
     private readonly object _slotsLock = new();
     private readonly List<KvmVcpu<T>> _vcpus = [];
 
-    internal KvmVm(Kvm kvm, KvmVmType type, int guestMaxPhyAddr, TdpMmuOptions options, Func<VeInformationArea?, ITdpWalker> walkerFactory)
+    internal KvmVm(Kvm kvm, KvmVmType type, int guestMaxPhyAddr, KvmMmuOptions options, Func<VeInformationArea?, ITdpWalker> walkerFactory)
         : base(kvm, type, guestMaxPhyAddr)
     {
         _walkerFactory = walkerFactory;
-        Mmu = new TdpMmu<T>(kvm.Memory, Memslots, options);
+        Mmu = new KvmMmu<T>(kvm.Memory, Memslots, options);
     }
-
-    /// <summary>The TDP MMU.</summary>
-    public TdpMmu<T> Mmu { get; }
 
     /// <inheritdoc/>
     public override int RootLevel => Mmu.Options.RootLevel;
+
+    /// <summary>How this VM's MMIO SPTEs look (KVM's <c>shadow_mmio_value</c> and <c>shadow_mmio_mask</c>).</summary>
+    public MmioSpteMask MmioMask => Mmu.Options.Mmio;
+
+    /// <summary>The MMU (mmu.c and, below it, tdp_mmu.c).</summary>
+    internal KvmMmu<T> Mmu { get; }
+
+    /// <inheritdoc/>
+    internal override bool Bugged => Mmu.Bugged;
 
     /// <inheritdoc/>
     public override StatCounters<MmuStat> MmuStats => Mmu.Stats;
@@ -53,6 +59,7 @@ public sealed class KvmVm<T> : KvmVm
     /// <inheritdoc/>
     public override void SetUserMemoryRegion(uint slot, ulong guestPhysAddr, ulong memorySize, KvmMemFlags flags = KvmMemFlags.None)
     {
+        ThrowIfBugged();
         lock (_slotsLock)
         {
             var change = Memslots.Prepare(slot, guestPhysAddr, memorySize, flags, readOnlyAllowed: Type != KvmVmType.Tdx, Mmu.MaxGfn, Kvm.Memory);
@@ -89,6 +96,7 @@ public sealed class KvmVm<T> : KvmVm
     /// <inheritdoc/>
     public override KvmVcpu CreateVcpu(int id)
     {
+        ThrowIfBugged();
         lock (_vcpus)
         {
             if (_vcpus.Any(v => v.Id == id))
@@ -106,6 +114,7 @@ public sealed class KvmVm<T> : KvmVm
     /// <inheritdoc/>
     public override ulong[] GetDirtyLog(uint slot)
     {
+        ThrowIfBugged();
         lock (_slotsLock)
         {
             var memslot = Memslots.IdToMemslot((int)(slot >> 16), (int)(slot & 0xFFFF));
@@ -121,26 +130,32 @@ public sealed class KvmVm<T> : KvmVm
     }
 
     /// <inheritdoc/>
-    public override void UnmapGuestRange(ulong gpa, ulong size) =>
+    public override void UnmapGuestRange(ulong gpa, ulong size)
+    {
+        ThrowIfBugged();
         Mmu.UnmapGfnRange(0, gpa >> HostMemory.PageShift, (gpa + size + HostMemory.PageSize - 1) >> HostMemory.PageShift);
+    }
 
     /// <inheritdoc/>
-    public override bool AgeGuestRange(ulong gpa, ulong size) =>
-        Mmu.AgeGfnRange(0, gpa >> HostMemory.PageShift, (gpa + size + HostMemory.PageSize - 1) >> HostMemory.PageShift);
+    public override bool AgeGuestRange(ulong gpa, ulong size)
+    {
+        ThrowIfBugged();
+        return Mmu.AgeGfnRange(0, gpa >> HostMemory.PageShift, (gpa + size + HostMemory.PageSize - 1) >> HostMemory.PageShift);
+    }
 
     /// <inheritdoc/>
     public override void ReplaceHostPage(ulong gpa, bool shareReadOnly)
     {
+        ThrowIfBugged();
         var gfn = gpa >> HostMemory.PageShift;
         var slot = Memslots.GfnToMemslot(0, gfn) ?? throw new KvmException(KvmErrno.EFAULT, $"GPA 0x{gpa:X} has no memslot.");
-        var copy = Kvm.Memory.ReserveGuestRam(1);
-        Kvm.Memory.CopyPage(slot.HostPteOf(gfn).Pfn, copy);
-        Mmu.ChangePte(slot, gfn, new HostPte(copy, Writable: !shareReadOnly));
+        slot.Backing.ReplacePage(gfn - slot.BaseGfn, shareReadOnly);
     }
 
     /// <inheritdoc/>
     public override MmuInvariantReport CheckInvariants()
     {
+        ThrowIfBugged();
         List<MemoryCache<T>> caches;
         lock (_vcpus)
         {
@@ -149,6 +164,9 @@ public sealed class KvmVm<T> : KvmVm
 
         return Mmu.CheckInvariants(caches);
     }
+
+    /// <summary>A description of <paramref name="spte"/> at <paramref name="level"/> that names an MMIO SPTE of this VM as one.</summary>
+    public string DescribeSpte(T spte, int level) => spte.Describe(level, MmioMask.IsMmioSpte(spte.Raw));
 
     /// <summary>
     /// KVM's <c>kvm_arch_flush_shadow_memslot</c> for a deleted or moved slot. An ordinary VM
@@ -159,7 +177,7 @@ public sealed class KvmVm<T> : KvmVm
     {
         if (Type == KvmVmType.Tdx)
         {
-            Mmu.ZapLeafs(old.AsId, old.BaseGfn, old.EndGfn);
+            Mmu.ZapGfnRange(old.AsId, old.BaseGfn, old.EndGfn);
         }
         else
         {

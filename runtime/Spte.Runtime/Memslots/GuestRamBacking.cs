@@ -1,5 +1,7 @@
+using System;
 using System.Collections.Concurrent;
 using System.Linq;
+using Spte.Runtime.Memory;
 
 namespace Spte.Runtime.Memslots;
 
@@ -22,8 +24,14 @@ public sealed class GuestRamBacking
     /// </summary>
     private volatile bool _anyReplaced;
 
-    internal GuestRamBacking(ulong firstPfn, ulong pages)
+    private readonly HostMemory _host;
+    private readonly IMmuNotifier? _notifier;
+    private readonly object _mmapLock = new();
+
+    internal GuestRamBacking(HostMemory host, ulong firstPfn, ulong pages, IMmuNotifier? notifier)
     {
+        _host = host;
+        _notifier = notifier;
         FirstPfn = firstPfn;
         Pages = pages;
     }
@@ -40,6 +48,58 @@ public sealed class GuestRamBacking
 
     /// <summary>Whether a replaced page lies in pages [<paramref name="start"/>, <paramref name="end"/>) (the host then maps them at 4K).</summary>
     public bool AnyReplacedIn(ulong start, ulong end) => _anyReplaced && _replaced.Keys.Any(k => k >= start && k < end);
+
+    /// <summary>
+    /// The host's copy-on-write of page <paramref name="index"/> when it is shared read-only
+    /// (Linux's <c>do_wp_page</c>, reached by a write fault through <c>hva_to_pfn</c>): a private
+    /// copy replaces it between the notifier's invalidate-start (which drops every guest mapping
+    /// of the old page) and invalidate-end. Nothing happens if the page is writable already.
+    /// </summary>
+    internal void BreakCow(ulong index)
+    {
+        lock (_mmapLock)
+        {
+            var shared = Lookup(index);
+            if (shared.Writable)
+            {
+                return;
+            }
+
+            var copy = _host.ReserveGuestRam(1);
+            _host.CopyPage(shared.Pfn, copy);
+            _notifier?.InvalidateRangeStart(this, index, index + 1);
+            Replace(index, new HostPte(copy, Writable: true));
+            _notifier?.InvalidateRangeEnd(this, index, index + 1);
+        }
+    }
+
+    /// <summary>
+    /// The host replaces page <paramref name="index"/> with a copy — a KSM merge
+    /// (<paramref name="shareReadOnly"/>: read-only until the guest writes) or a migration — and
+    /// tells the MMU through the change-pte notifier.
+    /// </summary>
+    internal void ReplacePage(ulong index, bool shareReadOnly)
+    {
+        if (index >= Pages)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"Page {index} is outside the {Pages}-page mapping.");
+        }
+
+        lock (_mmapLock)
+        {
+            var copy = _host.ReserveGuestRam(1);
+            _host.CopyPage(Lookup(index).Pfn, copy);
+            var pte = new HostPte(copy, Writable: !shareReadOnly);
+            if (_notifier is null)
+            {
+                Replace(index, pte);
+            }
+            else
+            {
+                _notifier.ChangePte(this, index, pte);
+            }
+        }
+    }
 
     internal void Replace(ulong index, HostPte pte)
     {

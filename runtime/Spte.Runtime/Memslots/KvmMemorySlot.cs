@@ -66,34 +66,6 @@ public sealed class KvmMemorySlot
         return Backing.Lookup(gfn - BaseGfn);
     }
 
-    /// <summary>
-    /// KVM's <c>kvm_mmu_max_mapping_level</c>: the largest level at which <paramref name="gfn"/>
-    /// may be mapped. A large page must lie wholly inside the slot (the head/tail
-    /// <c>disallow_lpage</c>), the slot's guest and host frames must be aligned alike at that
-    /// size, the host must map the range that large, and dirty logging forces 4K.
-    /// </summary>
-    public int MaxMappingLevel(ulong gfn, int maxLevel)
-    {
-        if (DirtyLogging)
-        {
-            return PgLevel.Pg4K;
-        }
-
-        for (var level = maxLevel; level > PgLevel.Pg4K; level--)
-        {
-            var pages = PgLevel.PagesPerHpage(level);
-            var start = gfn & ~(pages - 1);
-            var aligned = ((BaseGfn ^ Backing.FirstPfn) & (pages - 1)) == 0;
-            if (aligned && start >= BaseGfn && start + pages <= EndGfn
-                && !Backing.AnyReplacedIn(start - BaseGfn, start - BaseGfn + pages))
-            {
-                return level;
-            }
-        }
-
-        return PgLevel.Pg4K;
-    }
-
     /// <summary>KVM's <c>mark_page_dirty_in_slot</c>.</summary>
     public void MarkPageDirty(ulong gfn)
     {

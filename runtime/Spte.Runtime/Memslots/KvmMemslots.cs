@@ -58,6 +58,9 @@ public sealed class KvmMemslots
         _active = new Snapshot(empty, 0);
     }
 
+    /// <summary>The MMU notifier registered on the VMM's mm (<c>mmu_notifier_register</c> at VM creation); new slots' memory reports to it.</summary>
+    internal IMmuNotifier? Notifier { get; set; }
+
     /// <summary>The memslot generation: bumped by every committed update.</summary>
     public ulong Generation => Volatile.Read(ref _active).Generation;
 
@@ -191,7 +194,7 @@ public sealed class KvmMemslots
         }
 
         return old is null
-            ? new MemslotChange(KvmMrChange.Create, null, new KvmMemorySlot(id, asId, baseGfn, npages, flags, new GuestRamBacking(host.ReserveGuestRam(npages), npages)))
+            ? new MemslotChange(KvmMrChange.Create, null, new KvmMemorySlot(id, asId, baseGfn, npages, flags, new GuestRamBacking(host, host.ReserveGuestRam(npages), npages, Notifier)))
             : new MemslotChange(KvmMrChange.Move, old, old.With(baseGfn, flags));
     }
 

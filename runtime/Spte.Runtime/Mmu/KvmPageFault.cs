@@ -1,9 +1,10 @@
+using Spte;
 using Spte.Runtime.Memslots;
 using Spte.Runtime.X86;
 
 namespace Spte.Runtime.Mmu;
 
-/// <summary>KVM's <c>struct kvm_page_fault</c>: one TDP fault as it moves through the fault path.</summary>
+/// <summary>KVM's <c>struct kvm_page_fault</c>: one fault as it moves through the fault path.</summary>
 internal struct KvmPageFault
 {
     public ulong Addr;
@@ -17,7 +18,21 @@ internal struct KvmPageFault
     public int GoalLevel;
     public long MmuSeq;
 
+    /// <summary>The level of the last SPTE the fault read or wrote (0: none), for the vCPU's event log.</summary>
+    public int TraceLevel;
+
+    /// <summary>That SPTE's raw value.</summary>
+    public ulong TraceSpte;
+
     public readonly bool Write => (ErrorCode & PageFaultErrorCode.Write) != 0;
 
     public readonly bool Present => (ErrorCode & PageFaultErrorCode.Present) != 0;
+
+    /// <summary>Records <paramref name="spte"/> at <paramref name="level"/> as the last SPTE seen.</summary>
+    public void Trace<T>(int level, T spte)
+        where T : struct, ISpte<T>
+    {
+        TraceLevel = level;
+        TraceSpte = spte.Raw;
+    }
 }

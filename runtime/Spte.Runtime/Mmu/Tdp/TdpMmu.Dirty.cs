@@ -9,19 +9,51 @@ using Spte.Runtime.X86;
 namespace Spte.Runtime.Mmu.Tdp;
 
 /// <summary>Write protection for dirty logging, and aging (the accessed bit).</summary>
-public sealed partial class TdpMmu<T>
+internal sealed partial class TdpMmu<T>
 {
     /// <summary>
-    /// KVM's <c>kvm_tdp_mmu_wrprot_slot</c>: under the shared lock, clear the writable bit of
+    /// KVM's <c>kvm_tdp_mmu_wrprot_slot</c> with the shared lock held: clear the writable bit of
     /// every leaf at or above <paramref name="minLevel"/> in the slot with compare-exchange. The
     /// SPTEs stay MMU-writable, so the next guest write is fixed by the fast path and logged.
     /// </summary>
     /// <returns>Whether any SPTE changed (a TLB flush is due).</returns>
-    public bool WrprotSlot(KvmMemorySlot slot, int minLevel)
+    internal bool WrprotSlot(KvmMemorySlot slot, int minLevel)
     {
-        ArgumentNullException.ThrowIfNull(slot);
         var changed = false;
-        using (ReadLock())
+        foreach (var root in Roots)
+        {
+            if (root.Invalid || root.AsId != slot.AsId)
+            {
+                continue;
+            }
+
+            using (Rcu.ReadLock())
+            {
+                for (var iter = new TdpIter<T>(Host, root, minLevel, slot.BaseGfn); iter.Valid && iter.Gfn < slot.EndGfn; iter.Next())
+                {
+                    while (iter.OldSpte.IsPresent && Spte<T>.IsLastSpte(iter.OldSpte, iter.Level) && Spte<T>.IsWritablePte(iter.OldSpte))
+                    {
+                        if (TdpMmuSetSpteAtomic(ref iter, T.FromRaw(iter.OldSpte.Raw & ~T.PtWritableMask)))
+                        {
+                            changed = true;
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+
+        return changed;
+    }
+
+    /// <summary>
+    /// KVM's <c>kvm_tdp_mmu_clear_dirty_pt_masked</c> in its write-protect form (no PML), with
+    /// the write lock held: clear the writable bit of the 4K leafs of the GFNs set in
+    /// <paramref name="dirtyBitmap"/> (bit i = slot page i), re-arming dirty logging for them.
+    /// </summary>
+    internal void ClearDirtyPtMasked(KvmMemorySlot slot, ReadOnlySpan<ulong> dirtyBitmap)
+    {
+        using (Rcu.ReadLock())
         {
             foreach (var root in Roots)
             {
@@ -30,118 +62,60 @@ public sealed partial class TdpMmu<T>
                     continue;
                 }
 
-                using (Rcu.ReadLock())
+                for (var word = 0; word < dirtyBitmap.Length; word++)
                 {
-                    for (var iter = new TdpIter<T>(Host, root, minLevel, slot.BaseGfn); iter.Valid && iter.Gfn < slot.EndGfn; iter.Next())
+                    for (var bits = dirtyBitmap[word]; bits != 0; bits &= bits - 1)
                     {
-                        while (iter.OldSpte.IsPresent && Spte<T>.IsLastSpte(iter.OldSpte, iter.Level) && Spte<T>.IsWritablePte(iter.OldSpte))
+                        var gfn = slot.BaseGfn + ((ulong)word * 64) + (ulong)System.Numerics.BitOperations.TrailingZeroCount(bits);
+                        for (var iter = new TdpIter<T>(Host, root, PgLevel.Pg4K, gfn); iter.Valid && iter.Gfn < gfn + 1; iter.Next())
                         {
-                            if (TdpMmuSetSpteAtomic(ref iter, T.FromRaw(iter.OldSpte.Raw & ~T.PtWritableMask)))
+                            if (iter.Level == PgLevel.Pg4K && iter.OldSpte.IsPresent && Spte<T>.IsWritablePte(iter.OldSpte))
                             {
-                                changed = true;
-                                break;
+                                TdpMmuIterSetSpte(ref iter, T.FromRaw(iter.OldSpte.Raw & ~T.PtWritableMask));
                             }
                         }
                     }
                 }
             }
         }
-
-        if (changed)
-        {
-            FlushRemoteTlbs();
-        }
-
-        Rcu.Poll();
-        return changed;
     }
 
     /// <summary>
-    /// KVM's <c>kvm_tdp_mmu_clear_dirty_pt_masked</c> in its write-protect form (no PML): under
-    /// the write lock, clear the writable bit of the 4K leafs of the GFNs set in
-    /// <paramref name="dirtyBitmap"/> (bit i = slot page i), re-arming dirty logging for them.
+    /// KVM's <c>kvm_tdp_mmu_age_gfn_range</c> (<paramref name="clear"/>) and
+    /// <c>kvm_tdp_mmu_test_age_gfn</c> with the write lock held: whether any leaf mapping a GFN in
+    /// the range was accessed since the last aging; clearing clears the accessed bits atomically,
+    /// since the CPU may set them at the same time.
     /// </summary>
-    public void WriteProtectDirtyGfns(KvmMemorySlot slot, ReadOnlySpan<ulong> dirtyBitmap)
-    {
-        ArgumentNullException.ThrowIfNull(slot);
-        using (WriteLock())
-        {
-            using (Rcu.ReadLock())
-            {
-                foreach (var root in Roots)
-                {
-                    if (root.Invalid || root.AsId != slot.AsId)
-                    {
-                        continue;
-                    }
-
-                    for (var word = 0; word < dirtyBitmap.Length; word++)
-                    {
-                        for (var bits = dirtyBitmap[word]; bits != 0; bits &= bits - 1)
-                        {
-                            var gfn = slot.BaseGfn + ((ulong)word * 64) + (ulong)System.Numerics.BitOperations.TrailingZeroCount(bits);
-                            for (var iter = new TdpIter<T>(Host, root, PgLevel.Pg4K, gfn); iter.Valid && iter.Gfn < gfn + 1; iter.Next())
-                            {
-                                if (iter.Level == PgLevel.Pg4K && iter.OldSpte.IsPresent && Spte<T>.IsWritablePte(iter.OldSpte))
-                                {
-                                    TdpMmuIterSetSpte(ref iter, T.FromRaw(iter.OldSpte.Raw & ~T.PtWritableMask));
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-
-            FlushRemoteTlbs();
-        }
-
-        Rcu.Poll();
-    }
-
-    /// <summary>
-    /// KVM's <c>kvm_tdp_mmu_age_gfn_range</c>: clear the accessed bit of every leaf mapping a
-    /// GFN in the range (atomically, since the CPU may set it at the same time).
-    /// </summary>
-    /// <returns>Whether any of them had been accessed since the last aging.</returns>
-    public bool AgeGfnRange(int asId, ulong start, ulong end) => HandleGfnRange(asId, start, end, clear: true);
-
-    /// <summary>KVM's <c>kvm_tdp_mmu_test_age_gfn</c>: whether any leaf in the range was accessed, without clearing.</summary>
-    public bool TestAgeGfn(int asId, ulong start, ulong end) => HandleGfnRange(asId, start, end, clear: false);
-
-    private bool HandleGfnRange(int asId, ulong start, ulong end, bool clear)
+    internal bool AgeGfnRange(int asId, ulong start, ulong end, bool clear)
     {
         var young = false;
-        using (WriteLock())
+        using (Rcu.ReadLock())
         {
-            using (Rcu.ReadLock())
+            foreach (var root in Roots)
             {
-                foreach (var root in Roots)
+                if (root.AsId != asId)
                 {
-                    if (root.AsId != asId)
+                    continue;
+                }
+
+                for (var iter = new TdpIter<T>(Host, root, PgLevel.Pg4K, start); iter.Valid && iter.Gfn < end; iter.Next())
+                {
+                    if (!iter.OldSpte.IsPresent || !Spte<T>.IsLastSpte(iter.OldSpte, iter.Level) || !Spte<T>.IsAccessedSpte(iter.OldSpte))
                     {
                         continue;
                     }
 
-                    for (var iter = new TdpIter<T>(Host, root, PgLevel.Pg4K, start); iter.Valid && iter.Gfn < end; iter.Next())
+                    young = true;
+                    if (clear)
                     {
-                        if (!iter.OldSpte.IsPresent || !Spte<T>.IsLastSpte(iter.OldSpte, iter.Level) || !Spte<T>.IsAccessedSpte(iter.OldSpte))
-                        {
-                            continue;
-                        }
-
-                        young = true;
-                        if (clear)
-                        {
-                            // tdp_mmu_clear_spte_bits: an atomic AND, as the CPU may set A/D concurrently.
-                            var before = Interlocked.And(ref Unsafe.As<T, ulong>(ref iter.Sptep), ~T.ShadowAccessedMask);
-                            iter.OldSpte = T.FromRaw(before & ~T.ShadowAccessedMask);
-                        }
+                        // tdp_mmu_clear_spte_bits: an atomic AND, as the CPU may set A/D concurrently.
+                        var before = Interlocked.And(ref Unsafe.As<T, ulong>(ref iter.Sptep), ~T.ShadowAccessedMask);
+                        iter.OldSpte = T.FromRaw(before & ~T.ShadowAccessedMask);
                     }
                 }
             }
         }
 
-        Rcu.Poll();
         return young;
     }
 }

@@ -7,10 +7,10 @@ using Spte.Runtime.X86;
 namespace Spte.Runtime.Mmu.Tdp;
 
 /// <summary>The invariant check: a full walk of every root under the write lock.</summary>
-public sealed partial class TdpMmu<T>
+internal sealed partial class TdpMmu<T>
 {
     /// <summary>
-    /// Walks every root (valid or invalidated) under the MMU write lock and checks:
+    /// Walks every root (valid or invalidated), with the MMU write lock held, and checks:
     /// <list type="bullet">
     /// <item>every non-present entry is exactly the non-present value or a well-formed MMIO SPTE
     /// (4K, its own GFN, all other bits as <c>make_mmio_spte</c> makes them, and a GFN with no
@@ -26,44 +26,41 @@ public sealed partial class TdpMmu<T>
     /// </list>
     /// </summary>
     /// <param name="caches">The vCPUs' memory caches, to account for every host page; null to skip that check.</param>
-    public MmuInvariantReport CheckInvariants(IReadOnlyCollection<MemoryCache<T>>? caches = null)
+    internal MmuInvariantReport CheckInvariants(IReadOnlyCollection<MemoryCache<T>>? caches)
     {
         var check = new Check();
-        using (WriteLock())
+        var visited = new HashSet<ulong>();
+        var pages = new long[PgLevel.Pg1G + 1];
+        foreach (var root in Roots)
         {
-            var visited = new HashSet<ulong>();
-            var pages = new long[PgLevel.Pg1G + 1];
-            foreach (var root in Roots)
+            if (PageOf(root.Pfn) != root)
             {
-                if (PageOf(root.Pfn) != root)
-                {
-                    check.Fail($"{root} is in the root list but not live.");
-                    continue;
-                }
-
-                CheckTable(check, root, visited, pages);
+                check.Fail($"{root} is in the root list but not live.");
+                continue;
             }
 
-            var live = 0;
-            foreach (var page in _livePages)
-            {
-                if (page is null)
-                {
-                    continue;
-                }
+            CheckTable(check, root, visited, pages);
+        }
 
-                live++;
-                if (!visited.Contains(page.Pfn))
-                {
-                    check.Fail($"{page} is live but no root reaches it (leaked).");
-                }
+        var live = 0;
+        foreach (var page in _kvm.LivePages)
+        {
+            if (page is null)
+            {
+                continue;
             }
 
-            CountersMatch(check, live, pages);
-            if (caches is not null)
+            live++;
+            if (!visited.Contains(page.Pfn))
             {
-                CheckCaches(check, caches, live);
+                check.Fail($"{page} is live but no root reaches it (leaked).");
             }
+        }
+
+        CountersMatch(check, live, pages);
+        if (caches is not null)
+        {
+            CheckCaches(check, caches, live);
         }
 
         return new MmuInvariantReport(check.Violations, check.Tables, check.Leafs, check.Mmio);

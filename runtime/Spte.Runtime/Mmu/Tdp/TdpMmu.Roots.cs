@@ -7,39 +7,33 @@ using Spte.Runtime.X86;
 namespace Spte.Runtime.Mmu.Tdp;
 
 /// <summary>Roots: allocation, reference counts, invalidation and teardown.</summary>
-public sealed partial class TdpMmu<T>
+internal sealed partial class TdpMmu<T>
 {
     /// <summary>
     /// KVM's <c>kvm_tdp_mmu_alloc_root</c>: a reference to the valid root of address space
     /// <paramref name="asId"/>, allocating it from <paramref name="cache"/> if there is none.
     /// A new root starts with two references: the caller's and the MMU's own, which is dropped
-    /// when the root is invalidated and zapped.
+    /// when the root is invalidated and zapped. The shared lock is held and the cache topped up.
     /// </summary>
-    /// <exception cref="HostMemoryExhaustedException">The cache could not be topped up.</exception>
-    public KvmMmuPage<T> GetRoot(int asId, MemoryCache<T> cache)
+    internal KvmMmuPage<T> GetRoot(int asId, MemoryCache<T> cache)
     {
-        ArgumentNullException.ThrowIfNull(cache);
-        cache.Topup(Options.TopupMin);
-        using (ReadLock())
+        lock (_pagesLock)
         {
-            lock (_pagesLock)
+            foreach (var existing in _roots)
             {
-                foreach (var existing in _roots)
+                if (existing.AsId == asId && !existing.Invalid)
                 {
-                    if (existing.AsId == asId && !existing.Invalid)
-                    {
-                        Interlocked.Increment(ref existing.RootCount);
-                        return existing;
-                    }
+                    Interlocked.Increment(ref existing.RootCount);
+                    return existing;
                 }
-
-                var root = AllocSp(cache, Options.RootLevel, 0, asId, parent: null, parentIndex: 0);
-                root.RootCount = 2;
-                _roots.Add(root);
-                TdpAccountMmuPage(root);
-                Stats.Increment(MmuStat.RootsAllocated);
-                return root;
             }
+
+            var root = AllocSp(cache, Options.RootLevel, 0, asId, parent: null, parentIndex: 0);
+            root.RootCount = 2;
+            _roots.Add(root);
+            TdpAccountMmuPage(root);
+            Stats.Increment(MmuStat.RootsAllocated);
+            return root;
         }
     }
 
@@ -48,9 +42,8 @@ public sealed partial class TdpMmu<T>
     /// dropped from an invalidated root; the root then leaves the list and is freed after a
     /// grace period.
     /// </summary>
-    public void PutRoot(KvmMmuPage<T> root)
+    internal void PutRoot(KvmMmuPage<T> root)
     {
-        ArgumentNullException.ThrowIfNull(root);
         if (Interlocked.Decrement(ref root.RootCount) != 0)
         {
             return;
@@ -58,7 +51,7 @@ public sealed partial class TdpMmu<T>
 
         if (!root.Invalid)
         {
-            throw new InvalidOperationException($"The last reference to {root} was put while it was still valid.");
+            throw _kvm.KvmBug($"The last reference to {root} was put while it was still valid.");
         }
 
         lock (_pagesLock)
@@ -71,52 +64,20 @@ public sealed partial class TdpMmu<T>
         Rcu.Poll();
     }
 
-    /// <summary>Whether a vCPU must stop using <paramref name="root"/> and load another (<c>is_obsolete_root</c>).</summary>
-    public static bool IsObsoleteRoot(KvmMmuPage<T> root)
+    /// <summary>The zap of <c>kvm_tdp_mmu_zap_all</c>: every root, with the write lock held.</summary>
+    internal void ZapAllRoots()
     {
-        ArgumentNullException.ThrowIfNull(root);
-        return root.Invalid;
-    }
-
-    /// <summary>
-    /// KVM's "fast zap" (<c>kvm_mmu_zap_all_fast</c>): under the write lock every root is
-    /// marked invalid (<c>kvm_tdp_mmu_invalidate_all_roots</c>), so vCPUs load fresh roots; then
-    /// the invalidated roots are zapped under the shared lock
-    /// (<c>kvm_tdp_mmu_zap_invalidated_roots</c>) and the MMU's reference to each is dropped.
-    /// </summary>
-    public void ZapAllFast()
-    {
-        using (WriteLock())
+        foreach (var root in Roots)
         {
-            InvalidateBegin();
-            InvalidateAllRoots();
-        }
-
-        ZapInvalidatedRoots();
-    }
-
-    /// <summary>KVM's <c>kvm_tdp_mmu_zap_all</c> at VM teardown: zap every root under the write lock, then drop the MMU's references.</summary>
-    public void ZapAll()
-    {
-        using (WriteLock())
-        {
-            InvalidateBegin();
-            foreach (var root in Roots)
+            using (Rcu.ReadLock())
             {
-                using (Rcu.ReadLock())
-                {
-                    TdpMmuZapRoot(root, shared: false);
-                }
+                TdpMmuZapRoot(root, shared: false);
             }
-
-            InvalidateAllRoots();
         }
-
-        ZapInvalidatedRoots();
     }
 
     /// <summary><c>kvm_tdp_mmu_invalidate_all_roots</c>; the write lock is held.</summary>
-    private void InvalidateAllRoots()
+    internal void InvalidateAllRoots()
     {
         lock (_pagesLock)
         {
@@ -131,13 +92,13 @@ public sealed partial class TdpMmu<T>
         }
     }
 
-    /// <summary><c>kvm_tdp_mmu_zap_invalidated_roots</c>: zap each scheduled root under the shared lock and drop the MMU's reference.</summary>
-    private void ZapInvalidatedRoots()
+    /// <summary><c>kvm_tdp_mmu_zap_invalidated_roots</c>: zap each scheduled root, taking the shared lock for each, and drop the MMU's reference.</summary>
+    internal void ZapInvalidatedRoots()
     {
         foreach (var root in Roots)
         {
             bool scheduled;
-            using (ReadLock())
+            using (_kvm.ReadLock())
             {
                 lock (_pagesLock)
                 {

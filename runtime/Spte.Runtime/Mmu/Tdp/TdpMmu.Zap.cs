@@ -8,83 +8,81 @@ using Spte.Runtime.X86;
 namespace Spte.Runtime.Mmu.Tdp;
 
 /// <summary>The zap paths: every one of them writes the non-present value, never 0.</summary>
-public sealed partial class TdpMmu<T>
+internal sealed partial class TdpMmu<T>
 {
     /// <summary>
-    /// KVM's <c>kvm_tdp_mmu_zap_leafs</c>: under the write lock, every present leaf mapping a
-    /// GFN in [<paramref name="start"/>, <paramref name="end"/>) in the valid roots of
-    /// <paramref name="asId"/> becomes non-present. Used when a memslot is deleted or moved.
+    /// KVM's <c>kvm_tdp_mmu_zap_sp</c> with the write lock held: the entry that links
+    /// <paramref name="sp"/> (a live non-root table) becomes non-present, which removes the table
+    /// and everything below.
     /// </summary>
-    /// <returns>Whether anything was zapped (a TLB flush is due).</returns>
-    public bool ZapLeafs(int asId, ulong start, ulong end)
+    /// <returns>False when the linking entry no longer points at <paramref name="sp"/>.</returns>
+    internal bool ZapSp(KvmMmuPage<T> sp)
     {
-        bool flush;
-        using (WriteLock())
+        using (Rcu.ReadLock())
         {
-            InvalidateBegin();
-            flush = ZapLeafsLocked(asId, start, end);
-        }
-
-        Rcu.Poll();
-        return flush;
-    }
-
-    /// <summary>
-    /// KVM's <c>kvm_tdp_mmu_unmap_gfn_range</c>, the MMU notifier's invalidation: the same zap,
-    /// after bumping <c>mmu_invalidate_seq</c> so that a fault that looked up the old host page
-    /// retries.
-    /// </summary>
-    public bool UnmapGfnRange(int asId, ulong start, ulong end) => ZapLeafs(asId, start, end);
-
-    /// <summary>
-    /// KVM's <c>kvm_tdp_mmu_zap_sp</c>: under the write lock, the entry that links
-    /// <paramref name="sp"/> becomes non-present, which removes the table and everything below.
-    /// </summary>
-    /// <returns>False when <paramref name="sp"/> is a root or no longer linked.</returns>
-    public bool ZapSp(KvmMmuPage<T> sp)
-    {
-        ArgumentNullException.ThrowIfNull(sp);
-        using (WriteLock())
-        {
-            if (sp.Parent is null || PageOf(sp.Pfn) != sp)
+            ref var ptep = ref sp.Parent!.Spt[sp.ParentIndex];
+            var old = TdpIter<T>.ReadSpte(ref ptep);
+            if (!old.IsPresent || old.Pfn != sp.Pfn)
             {
                 return false;
             }
 
-            InvalidateBegin();
-            using (Rcu.ReadLock())
-            {
-                ref var ptep = ref sp.Parent.Spt[sp.ParentIndex];
-                var old = TdpIter<T>.ReadSpte(ref ptep);
-                if (!old.IsPresent || old.Pfn != sp.Pfn)
-                {
-                    return false;
-                }
-
-                var value = ZapValue(ZapPath.ZapSp);
-                old = WriteSpte(ref ptep, value);
-                HandleChangedSpte(sp.AsId, sp.Gfn, old, value, sp.Level + 1, shared: false);
-            }
-
-            FlushRemoteTlbs();
+            var value = ZapValue(ZapPath.ZapSp);
+            old = WriteSpte(ref ptep, value);
+            HandleChangedSpte(sp.AsId, sp.Gfn, old, value, sp.Level + 1, shared: false);
         }
 
-        Rcu.Poll();
+        FlushRemoteTlbs();
         return true;
     }
 
     /// <summary>
-    /// KVM's <c>kvm_tdp_mmu_zap_collapsible_sptes</c> (run when dirty logging stops): under the
-    /// shared lock, every non-leaf entry in the slot whose range could now be one large page is
+    /// KVM's <c>kvm_tdp_mmu_zap_collapsible_sptes</c> (run when dirty logging stops) with the
+    /// shared lock held: every non-leaf entry in the slot whose range could now be one large page is
     /// zapped atomically — frozen, flushed, then non-present, its table torn down to frozen
     /// entries and freed after a grace period — so the next fault maps a large page.
     /// </summary>
     /// <returns>How many tables were zapped.</returns>
-    public int ZapCollapsibleSptes(KvmMemorySlot slot)
+    internal int ZapCollapsibleSptes(KvmMemorySlot slot)
     {
-        ArgumentNullException.ThrowIfNull(slot);
         var zapped = 0;
-        using (ReadLock())
+        foreach (var root in Roots)
+        {
+            if (root.Invalid || root.AsId != slot.AsId)
+            {
+                continue;
+            }
+
+            using (Rcu.ReadLock())
+            {
+                for (var iter = new TdpIter<T>(Host, root, PgLevel.Pg2M, slot.BaseGfn); iter.Valid && iter.Gfn < slot.EndGfn; iter.Next())
+                {
+                    while (iter.Level <= Options.MaxHugePageLevel && iter.OldSpte.IsPresent && !Spte<T>.IsLastSpte(iter.OldSpte, iter.Level)
+                        && iter.Gfn >= slot.BaseGfn && iter.Gfn < slot.EndGfn
+                        && _kvm.KvmMmuMaxMappingLevel(slot, iter.Gfn, Options.MaxHugePageLevel) >= iter.Level)
+                    {
+                        if (TdpMmuZapSpteAtomic(ref iter))
+                        {
+                            zapped++;
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+
+        return zapped;
+    }
+
+    /// <summary>
+    /// KVM's <c>kvm_tdp_mmu_set_spte_gfn</c> → <c>set_spte_gfn</c> with the write lock held: the
+    /// host now maps <paramref name="newPte"/> behind <paramref name="gfn"/>. Any large leaf
+    /// covering the GFN is zapped, and the 4K leaf is zapped; when the new host page is read-only,
+    /// a read-only leaf to it is installed in its place.
+    /// </summary>
+    internal void SetSpteGfn(KvmMemorySlot slot, ulong gfn, HostPte newPte)
+    {
+        using (Rcu.ReadLock())
         {
             foreach (var root in Roots)
             {
@@ -93,119 +91,64 @@ public sealed partial class TdpMmu<T>
                     continue;
                 }
 
-                using (Rcu.ReadLock())
+                for (var iter = new TdpIter<T>(Host, root, PgLevel.Pg4K, gfn); iter.Valid && iter.Gfn < gfn + 1; iter.Next())
                 {
-                    for (var iter = new TdpIter<T>(Host, root, PgLevel.Pg2M, slot.BaseGfn); iter.Valid && iter.Gfn < slot.EndGfn; iter.Next())
-                    {
-                        while (iter.Level <= Options.MaxHugePageLevel && iter.OldSpte.IsPresent && !Spte<T>.IsLastSpte(iter.OldSpte, iter.Level)
-                            && iter.Gfn >= slot.BaseGfn && iter.Gfn < slot.EndGfn
-                            && slot.MaxMappingLevel(iter.Gfn, Options.MaxHugePageLevel) >= iter.Level)
-                        {
-                            if (TdpMmuZapSpteAtomic(ref iter))
-                            {
-                                zapped++;
-                                break;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-
-        Rcu.Poll();
-        return zapped;
-    }
-
-    /// <summary>
-    /// The change-pte notifier (KVM's <c>kvm_tdp_mmu_set_spte_gfn</c> → <c>set_spte_gfn</c>,
-    /// removed from Linux 6.9): the host replaced the page behind <paramref name="gfn"/> with
-    /// <paramref name="newPte"/> (a KSM merge or a migration). Under the write lock the backing
-    /// is updated, any large leaf covering the GFN is zapped, and the 4K leaf is zapped; when the
-    /// new host page is read-only, a read-only leaf to it is installed in its place.
-    /// </summary>
-    public void ChangePte(KvmMemorySlot slot, ulong gfn, HostPte newPte)
-    {
-        ArgumentNullException.ThrowIfNull(slot);
-        if (!slot.Contains(gfn))
-        {
-            throw new ArgumentOutOfRangeException(nameof(gfn), gfn, $"GFN 0x{gfn:X} is outside {slot}.");
-        }
-
-        using (WriteLock())
-        {
-            InvalidateBegin();
-            slot.Backing.Replace(gfn - slot.BaseGfn, newPte);
-            using (Rcu.ReadLock())
-            {
-                foreach (var root in Roots)
-                {
-                    if (root.Invalid || root.AsId != slot.AsId)
+                    if (!iter.OldSpte.IsPresent || !Spte<T>.IsLastSpte(iter.OldSpte, iter.Level))
                     {
                         continue;
                     }
 
-                    for (var iter = new TdpIter<T>(Host, root, PgLevel.Pg4K, gfn); iter.Valid && iter.Gfn < gfn + 1; iter.Next())
+                    var old = iter.OldSpte;
+                    TdpMmuIterSetSpte(ref iter, ZapValue(iter.Level == PgLevel.Pg4K ? ZapPath.ChangePte : ZapPath.ZapLeafs));
+                    if (iter.Level == PgLevel.Pg4K && !newPte.Writable)
                     {
-                        if (!iter.OldSpte.IsPresent || !Spte<T>.IsLastSpte(iter.OldSpte, iter.Level))
-                        {
-                            continue;
-                        }
-
-                        var old = iter.OldSpte;
-                        TdpMmuIterSetSpte(ref iter, ZapValue(iter.Level == PgLevel.Pg4K ? ZapPath.ChangePte : ZapPath.ZapLeafs));
-                        if (iter.Level == PgLevel.Pg4K && !newPte.Writable)
-                        {
-                            TdpMmuIterSetSpte(ref iter, Spte<T>.ChangedPteNotifierMakeSpte(old, newPte.Pfn));
-                        }
+                        TdpMmuIterSetSpte(ref iter, Spte<T>.ChangedPteNotifierMakeSpte(old, newPte.Pfn));
                     }
                 }
             }
-
-            FlushRemoteTlbs();
         }
-
-        Rcu.Poll();
     }
 
     /// <summary>
     /// Zaps the MMIO SPTEs mapping GFNs in [<paramref name="start"/>, <paramref name="end"/>).
     /// A model choice for TDs, whose CPU never reports an access through an MMIO SPTE to KVM
     /// (it is a #VE), so a stale one cannot be caught by its generation: when a memslot appears
-    /// over former MMIO GFNs, their MMIO SPTEs are replaced by the non-present value.
+    /// over former MMIO GFNs, their MMIO SPTEs are replaced by the non-present value. The write
+    /// lock is held.
     /// </summary>
-    public int ZapMmioSptes(int asId, ulong start, ulong end)
+    internal int ZapMmioSptes(int asId, ulong start, ulong end)
     {
         var zapped = 0;
-        using (WriteLock())
+        using (Rcu.ReadLock())
         {
-            InvalidateBegin();
-            using (Rcu.ReadLock())
+            foreach (var root in Roots)
             {
-                foreach (var root in Roots)
+                if (root.Invalid || root.AsId != asId)
                 {
-                    if (root.Invalid || root.AsId != asId)
-                    {
-                        continue;
-                    }
+                    continue;
+                }
 
-                    for (var iter = new TdpIter<T>(Host, root, PgLevel.Pg4K, start); iter.Valid && iter.Gfn < end; iter.Next())
+                for (var iter = new TdpIter<T>(Host, root, PgLevel.Pg4K, start); iter.Valid && iter.Gfn < end; iter.Next())
+                {
+                    if (iter.Level == PgLevel.Pg4K && Spte<T>.IsMmioSpte(Options.Mmio, iter.OldSpte))
                     {
-                        if (iter.Level == PgLevel.Pg4K && Spte<T>.IsMmioSpte(Options.Mmio, iter.OldSpte))
-                        {
-                            TdpMmuIterSetSpte(ref iter, ZapValue(ZapPath.ZapMmioSptes));
-                            zapped++;
-                        }
+                        TdpMmuIterSetSpte(ref iter, ZapValue(ZapPath.ZapMmioSptes));
+                        zapped++;
                     }
                 }
             }
         }
 
-        Rcu.Poll();
         return zapped;
     }
 
-    /// <summary><c>tdp_mmu_zap_leafs</c> over the valid roots of <paramref name="asId"/>; the write lock is held.</summary>
-    private bool ZapLeafsLocked(int asId, ulong start, ulong end)
+    /// <summary>
+    /// KVM's <c>kvm_tdp_mmu_zap_leafs</c> with the write lock held: every present leaf mapping a
+    /// GFN in [<paramref name="start"/>, <paramref name="end"/>) in the valid roots of
+    /// <paramref name="asId"/> becomes non-present.
+    /// </summary>
+    /// <returns>Whether anything was zapped (and the TLBs flushed).</returns>
+    internal bool ZapLeafs(int asId, ulong start, ulong end)
     {
         var flush = false;
         end = Math.Min(end, MaxGfn + 1);

@@ -15,60 +15,21 @@ namespace Spte.Runtime.Mmu.Tdp;
 /// KVM's TDP MMU (arch/x86/kvm/mmu/tdp_mmu.c), written once over <see cref="IKvmSpte{T}"/>:
 /// roots per address space, faults under the shared MMU lock with compare-exchange, MMIO SPTEs
 /// with the memslot generation, zaps that write the non-present value, page-table removal
-/// through the frozen value, and RCU-deferred freeing. This file holds the state and the
-/// change bookkeeping every path shares (<c>handle_changed_spte</c>, <c>handle_removed_pt</c>).
+/// through the frozen value, and RCU-deferred freeing. The per-VM state (lock, invalidate
+/// sequence, RCU, <c>sptep_to_sp</c>) and the fault front are <see cref="KvmMmu{T}"/>'s; every
+/// method here runs with the MMU lock held as its summary says. This file holds the roots list
+/// and the change bookkeeping every path shares (<c>handle_changed_spte</c>, <c>handle_removed_pt</c>).
 /// </summary>
 /// <typeparam name="T">The entry format (EPT or NPT).</typeparam>
-public sealed partial class TdpMmu<T>
+internal sealed partial class TdpMmu<T>
     where T : struct, IKvmSpte<T>
 {
-    private readonly MmuLock _mmuLock = new();
+    private readonly KvmMmu<T> _kvm;
     private readonly object _pagesLock = new();
     private readonly List<KvmMmuPage<T>> _roots = [];
-    private readonly KvmMmuPage<T>?[] _livePages;
-    private long _mmuInvalidateSeq;
 
-    /// <summary>Creates an MMU over <paramref name="host"/>'s page-table frames and <paramref name="memslots"/>.</summary>
-    public TdpMmu(HostMemory host, KvmMemslots memslots, TdpMmuOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(host);
-        ArgumentNullException.ThrowIfNull(memslots);
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        Host = host;
-        Memslots = memslots;
-        Options = options;
-        _livePages = new KvmMmuPage<T>?[host.PageTableBudget];
-        var gpaBits = Math.Min(host.MaxPhyAddr, (PgLevel.LevelBits * options.RootLevel) + HostMemory.PageShift);
-        MaxGfn = (1UL << (gpaBits - HostMemory.PageShift)) - 1;
-    }
-
-    /// <summary>Where page tables live.</summary>
-    public HostMemory Host { get; }
-
-    /// <summary>The VM's memory slots.</summary>
-    public KvmMemslots Memslots { get; }
-
-    /// <summary>The configuration.</summary>
-    public TdpMmuOptions Options { get; }
-
-    /// <summary>The counters.</summary>
-    public StatCounters<MmuStat> Stats { get; } = new();
-
-    /// <summary>The RCU that defers freeing removed page tables.</summary>
-    public Rcu Rcu { get; } = new();
-
-    /// <summary>The largest GFN the roots can map (<c>kvm_mmu_max_gfn</c>).</summary>
-    public ulong MaxGfn { get; }
-
-    /// <summary>The MMU-notifier sequence (<c>mmu_invalidate_seq</c>): bumped by every invalidation under the write lock.</summary>
-    public long MmuInvalidateSeq => Volatile.Read(ref _mmuInvalidateSeq);
-
-    /// <summary>
-    /// The seam for bug injection: what the zap paths write instead of <c>T.NonPresent</c>.
-    /// Tests set it to reproduce the 2022 review finding (a zap path writing 0).
-    /// </summary>
-    internal Func<ZapPath, T>? ZapValueOverride { get; set; }
+    /// <summary>The TDP MMU of <paramref name="kvm"/>, which holds the per-VM state and the locks.</summary>
+    internal TdpMmu(KvmMmu<T> kvm) => _kvm = kvm;
 
     /// <summary>The roots (valid and invalidated), in allocation order.</summary>
     public IReadOnlyList<KvmMmuPage<T>> Roots
@@ -82,15 +43,23 @@ public sealed partial class TdpMmu<T>
         }
     }
 
-    /// <summary>The live page table in host frame <paramref name="pfn"/> (<c>sptep_to_sp</c>), or null.</summary>
-    public KvmMmuPage<T>? PageOf(ulong pfn)
-    {
-        var index = Host.TableIndex(pfn);
-        return index < 0 ? null : Volatile.Read(ref _livePages[index]);
-    }
+    private HostMemory Host => _kvm.Host;
 
-    /// <summary>What every zap path writes: <c>SHADOW_NONPRESENT_VALUE</c>, unless a test injected a bug.</summary>
-    private T ZapValue(ZapPath path) => ZapValueOverride is { } inject ? inject(path) : T.NonPresent;
+    private KvmMemslots Memslots => _kvm.Memslots;
+
+    private KvmMmuOptions Options => _kvm.Options;
+
+    private StatCounters<MmuStat> Stats => _kvm.Stats;
+
+    private Rcu Rcu => _kvm.Rcu;
+
+    private ulong MaxGfn => _kvm.MaxGfn;
+
+    private KvmMmuPage<T>? PageOf(ulong pfn) => _kvm.PageOf(pfn);
+
+    private T ZapValue(ZapPath path) => _kvm.ZapValue(path);
+
+    private void FlushRemoteTlbs() => _kvm.FlushRemoteTlbs();
 
     private static ref ulong RawRef(ref T sptep) => ref Unsafe.As<T, ulong>(ref sptep);
 
@@ -133,7 +102,7 @@ public sealed partial class TdpMmu<T>
     {
         if (iter.OldSpte.IsFrozen)
         {
-            throw new InvalidOperationException("A frozen SPTE must not be the base of a compare-exchange.");
+            throw _kvm.KvmBug("A frozen SPTE must not be the base of a compare-exchange.");
         }
 
         if (!TrySetSpteRaw(ref iter, value))
@@ -187,7 +156,7 @@ public sealed partial class TdpMmu<T>
         var pfnChanged = old.Pfn != @new.Pfn;
         if (wasLeaf && isLeaf && pfnChanged)
         {
-            throw new InvalidOperationException($"Invalid SPTE change: a present leaf was replaced by a present leaf mapping another PFN (as {asId} gfn 0x{gfn:X} level {level}: {old} -> {@new}).");
+            throw _kvm.KvmBug($"Invalid SPTE change: a present leaf was replaced by a present leaf mapping another PFN (as {asId} gfn 0x{gfn:X} level {level}: {old} -> {@new}).");
         }
 
         if (old.Raw == @new.Raw)
@@ -197,7 +166,7 @@ public sealed partial class TdpMmu<T>
 
         if (isLeaf && Spte<T>.CheckSpteWritableInvariants(@new) is { } broken)
         {
-            throw new InvalidOperationException(broken);
+            throw _kvm.KvmBug(broken);
         }
 
         if (!wasPresent && !isPresent)
@@ -216,7 +185,7 @@ public sealed partial class TdpMmu<T>
 
         if (wasPresent && !wasLeaf && (isLeaf || !isPresent || pfnChanged))
         {
-            HandleRemovedPt(PageOf(old.Pfn) ?? throw new InvalidOperationException($"Removed non-leaf SPTE {old} points to no live page table."), shared);
+            HandleRemovedPt(PageOf(old.Pfn) ?? throw _kvm.KvmBug($"Removed non-leaf SPTE {old} points to no live page table."), shared);
         }
     }
 
@@ -264,34 +233,13 @@ public sealed partial class TdpMmu<T>
         new(cache.Alloc(), level, gfn, asId, parent, parentIndex);
 
     /// <summary><c>tdp_account_mmu_page</c>: the table is now part of a tree.</summary>
-    private void TdpAccountMmuPage(KvmMmuPage<T> sp)
-    {
-        Volatile.Write(ref _livePages[Host.TableIndex(sp.Pfn)], sp);
-        Stats.Increment(MmuStat.TablesAllocated);
-        Stats.Increment(MmuStat.TablesInUse);
-    }
+    private void TdpAccountMmuPage(KvmMmuPage<T> sp) => _kvm.AccountMmuPage(sp);
 
     /// <summary><c>tdp_mmu_unlink_sp</c>: the table left its tree.</summary>
-    private void TdpUnlinkSp(KvmMmuPage<T> sp)
-    {
-        var index = Host.TableIndex(sp.Pfn);
-        if (Interlocked.CompareExchange(ref _livePages[index], null, sp) != sp)
-        {
-            throw new InvalidOperationException($"{sp} was unlinked twice.");
-        }
-
-        Stats.Add(MmuStat.TablesInUse, -1);
-    }
+    private void TdpUnlinkSp(KvmMmuPage<T> sp) => _kvm.UnaccountMmuPage(sp);
 
     /// <summary><c>tdp_mmu_free_sp</c>: the frame goes back to the host.</summary>
-    private void FreeSp(KvmMmuPage<T> sp)
-    {
-        Host.FreePageTable(sp.Pfn);
-        Stats.Increment(MmuStat.TablesFreed);
-    }
-
-    /// <summary><c>kvm_flush_remote_tlbs</c>: the model has no TLB, so only the request is counted.</summary>
-    private void FlushRemoteTlbs() => Stats.Increment(MmuStat.RemoteTlbFlushes);
+    private void FreeSp(KvmMmuPage<T> sp) => _kvm.FreeMmuPage(sp);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static MmuStat PageStat(int level) => level switch
@@ -300,32 +248,4 @@ public sealed partial class TdpMmu<T>
         PgLevel.Pg2M => MmuStat.Pages2M,
         _ => MmuStat.Pages1G,
     };
-
-    /// <summary><c>read_lock(&amp;kvm-&gt;mmu_lock)</c>; dispose the result to unlock.</summary>
-    internal LockScope ReadLock() => new(_mmuLock, _mmuLock.EnterRead());
-
-    private LockScope WriteLock()
-    {
-        _mmuLock.EnterWrite();
-        return new LockScope(_mmuLock, reader: null);
-    }
-
-    /// <summary>Bumps <c>mmu_invalidate_seq</c>; call with the write lock held, before the zap.</summary>
-    private void InvalidateBegin() => Interlocked.Increment(ref _mmuInvalidateSeq);
-
-    /// <summary>A held MMU lock; disposing it unlocks. <paramref name="reader"/> is the thread's record for a read hold, null for the write hold.</summary>
-    internal readonly struct LockScope(MmuLock mmuLock, MmuLock.ReaderRecord? reader) : IDisposable
-    {
-        public void Dispose()
-        {
-            if (reader is null)
-            {
-                mmuLock.ExitWrite();
-            }
-            else
-            {
-                MmuLock.ExitRead(reader);
-            }
-        }
-    }
 }

@@ -1,0 +1,95 @@
+using System.Threading;
+using Spte.Runtime.Memslots;
+using Spte.Runtime.X86;
+
+namespace Spte.Runtime.Mmu;
+
+/// <summary>Faultin: from a GFN to the host frame and the level it may be mapped at.</summary>
+internal sealed partial class KvmMmu<T>
+{
+    private long _mmuInvalidateInProgress;
+
+    /// <summary>
+    /// KVM's <c>kvm_mmu_faultin_pfn</c>: snapshot <c>mmu_invalidate_seq</c>, find the slot and
+    /// the host frame. No slot → MMIO (mapped at 4K). A write to a read-only slot → emulate
+    /// (<c>KVM_PFN_ERR_RO_FAULT</c>). A write to a page the host shares read-only → ask the host
+    /// to break the share (its copy-on-write, whose MMU notifier zaps the old mapping) and retry.
+    /// </summary>
+    public PageFaultResult FaultinPfn(ref KvmPageFault fault)
+    {
+        fault.MmuSeq = MmuInvalidateSeq;
+        var slot = Memslots.GfnToMemslot(fault.AsId, fault.Gfn);
+        fault.Slot = slot;
+        if (slot is null)
+        {
+            if (!Options.Mmio.CachingEnabled || fault.Gfn > MaxGfn)
+            {
+                return PageFaultResult.Emulate;
+            }
+
+            fault.MaxLevel = PgLevel.Pg4K;
+            fault.GoalLevel = PgLevel.Pg4K;
+            return PageFaultResult.Continue;
+        }
+
+        if (fault.Write && slot.IsReadOnly)
+        {
+            return PageFaultResult.Emulate;
+        }
+
+        // GfnToMemslot returned the slot holding the GFN, so HostPteOf's range check is not repeated.
+        var index = fault.Gfn - slot.BaseGfn;
+        var hostPte = slot.Backing.Lookup(index);
+        if (fault.Write && !hostPte.Writable)
+        {
+            // hva_to_pfn with FOLL_WRITE: the host's fault handler breaks the share.
+            slot.Backing.BreakCow(index);
+            return PageFaultResult.Retry;
+        }
+
+        fault.MapWritable = !slot.IsReadOnly && hostPte.Writable;
+        fault.GoalLevel = KvmMmuMaxMappingLevel(slot, fault.Gfn, fault.MaxLevel);
+
+        // kvm_mmu_hugepage_adjust: a large leaf maps the head frame. KvmMmuMaxMappingLevel allowed
+        // the level only where guest and host frames are aligned alike and no host page in the
+        // range was replaced, so the head frame is this frame rounded down.
+        fault.Pfn = hostPte.Pfn & ~(PgLevel.PagesPerHpage(fault.GoalLevel) - 1);
+        return PageFaultResult.Continue;
+    }
+
+    /// <summary>
+    /// KVM's <c>kvm_mmu_max_mapping_level</c>: the largest level at which <paramref name="gfn"/>
+    /// of <paramref name="slot"/> may be mapped. A large page must lie wholly inside the slot
+    /// (the head/tail <c>disallow_lpage</c>), the slot's guest and host frames must be aligned
+    /// alike at that size, the host must map the range that large, and dirty logging forces 4K.
+    /// </summary>
+    public int KvmMmuMaxMappingLevel(KvmMemorySlot slot, ulong gfn, int maxLevel)
+    {
+        if (slot.DirtyLogging)
+        {
+            return PgLevel.Pg4K;
+        }
+
+        for (var level = maxLevel; level > PgLevel.Pg4K; level--)
+        {
+            var pages = PgLevel.PagesPerHpage(level);
+            var start = gfn & ~(pages - 1);
+            var aligned = ((slot.BaseGfn ^ slot.Backing.FirstPfn) & (pages - 1)) == 0;
+            if (aligned && start >= slot.BaseGfn && start + pages <= slot.EndGfn
+                && !slot.Backing.AnyReplacedIn(start - slot.BaseGfn, start - slot.BaseGfn + pages))
+            {
+                return level;
+            }
+        }
+
+        return PgLevel.Pg4K;
+    }
+
+    /// <summary>
+    /// KVM's <c>mmu_invalidate_retry</c>: an invalidation is running, or one ran since
+    /// <paramref name="mmuSeq"/> was read. (KVM's <c>mmu_invalidate_retry_gfn</c> narrows the
+    /// in-progress test to the range being invalidated; the model retries on any.)
+    /// </summary>
+    private bool MmuInvalidateRetry(long mmuSeq) =>
+        Volatile.Read(ref _mmuInvalidateInProgress) != 0 || mmuSeq != MmuInvalidateSeq;
+}

@@ -1,0 +1,276 @@
+using System;
+using System.Collections.Generic;
+using Spte.Runtime.Memory;
+using Spte.Runtime.Memslots;
+
+namespace Spte.Runtime.Mmu;
+
+/// <summary>
+/// The entry points the rest of KVM calls (the MMU notifier, memslot updates, dirty logging):
+/// each takes the MMU lock once, bumps <c>mmu_invalidate_seq</c> where it zaps, and calls the
+/// MMUs that have roots.
+/// </summary>
+internal sealed partial class KvmMmu<T> : IMmuNotifier
+{
+    /// <summary>
+    /// KVM's <c>kvm_zap_gfn_range</c>: under the write lock, every present leaf mapping a GFN in
+    /// [<paramref name="start"/>, <paramref name="end"/>) of address space <paramref name="asId"/>
+    /// becomes non-present. Used when a memslot is deleted or moved.
+    /// </summary>
+    /// <returns>Whether anything was zapped (a TLB flush was done).</returns>
+    public bool ZapGfnRange(int asId, ulong start, ulong end)
+    {
+        bool flush;
+        using (WriteLock())
+        {
+            InvalidateBegin();
+            flush = Tdp.ZapLeafs(asId, start, end);
+        }
+
+        Rcu.Poll();
+        return flush;
+    }
+
+    /// <summary>
+    /// KVM's <c>kvm_unmap_gfn_range</c>, the MMU notifier's invalidation: the same zap, after
+    /// bumping <c>mmu_invalidate_seq</c> so that a fault that looked up the old host page retries.
+    /// </summary>
+    public bool UnmapGfnRange(int asId, ulong start, ulong end) => ZapGfnRange(asId, start, end);
+
+    /// <summary>
+    /// KVM's <c>kvm_tdp_mmu_zap_sp</c> with the write lock taken: the entry that links
+    /// <paramref name="sp"/> becomes non-present, which removes the table and everything below.
+    /// </summary>
+    /// <returns>False when <paramref name="sp"/> is a root or no longer linked.</returns>
+    public bool ZapSp(KvmMmuPage<T> sp)
+    {
+        ArgumentNullException.ThrowIfNull(sp);
+        bool zapped;
+        using (WriteLock())
+        {
+            if (sp.Parent is null || PageOf(sp.Pfn) != sp)
+            {
+                return false;
+            }
+
+            InvalidateBegin();
+            zapped = Tdp.ZapSp(sp);
+        }
+
+        Rcu.Poll();
+        return zapped;
+    }
+
+    /// <summary>
+    /// KVM's <c>kvm_mmu_zap_collapsible_sptes</c> (dirty logging stopped): under the shared lock,
+    /// every table in the slot that could now be one large page is zapped.
+    /// </summary>
+    /// <returns>How many tables were zapped.</returns>
+    public int ZapCollapsibleSptes(KvmMemorySlot slot)
+    {
+        ArgumentNullException.ThrowIfNull(slot);
+        int zapped;
+        using (ReadLock())
+        {
+            zapped = Tdp.ZapCollapsibleSptes(slot);
+        }
+
+        Rcu.Poll();
+        return zapped;
+    }
+
+    /// <summary>
+    /// The change-pte notifier (KVM's <c>kvm_set_spte_gfn</c>, removed from Linux 6.9): the host
+    /// replaced the page behind <paramref name="gfn"/> with <paramref name="newPte"/>. Under the
+    /// write lock the backing is updated and the MMUs drop (or, for a read-only page, re-point)
+    /// their leafs.
+    /// </summary>
+    public void ChangePte(KvmMemorySlot slot, ulong gfn, HostPte newPte)
+    {
+        ArgumentNullException.ThrowIfNull(slot);
+        if (!slot.Contains(gfn))
+        {
+            throw new ArgumentOutOfRangeException(nameof(gfn), gfn, $"GFN 0x{gfn:X} is outside {slot}.");
+        }
+
+        using (WriteLock())
+        {
+            InvalidateBegin();
+            slot.Backing.Replace(gfn - slot.BaseGfn, newPte);
+            Tdp.SetSpteGfn(slot, gfn, newPte);
+            FlushRemoteTlbs();
+        }
+
+        Rcu.Poll();
+    }
+
+    /// <summary>Zaps the MMIO SPTEs mapping GFNs in [<paramref name="start"/>, <paramref name="end"/>) (a TD's memslot appeared over them).</summary>
+    public int ZapMmioSptes(int asId, ulong start, ulong end)
+    {
+        int zapped;
+        using (WriteLock())
+        {
+            InvalidateBegin();
+            zapped = Tdp.ZapMmioSptes(asId, start, end);
+        }
+
+        Rcu.Poll();
+        return zapped;
+    }
+
+    /// <summary>
+    /// KVM's <c>kvm_mmu_slot_remove_write_access</c>: under the shared lock, every leaf at or
+    /// above <paramref name="minLevel"/> in the slot loses its writable bit (staying MMU-writable).
+    /// </summary>
+    /// <returns>Whether any SPTE changed (a TLB flush was done).</returns>
+    public bool WrprotSlot(KvmMemorySlot slot, int minLevel)
+    {
+        ArgumentNullException.ThrowIfNull(slot);
+        bool changed;
+        using (ReadLock())
+        {
+            changed = Tdp.WrprotSlot(slot, minLevel);
+        }
+
+        if (changed)
+        {
+            FlushRemoteTlbs();
+        }
+
+        Rcu.Poll();
+        return changed;
+    }
+
+    /// <summary>
+    /// KVM's <c>kvm_arch_mmu_enable_log_dirty_pt_masked</c> in its write-protect form: under the
+    /// write lock, the 4K leafs of the GFNs set in <paramref name="dirtyBitmap"/> lose their
+    /// writable bit, re-arming dirty logging for them.
+    /// </summary>
+    public void WriteProtectDirtyGfns(KvmMemorySlot slot, ReadOnlySpan<ulong> dirtyBitmap)
+    {
+        ArgumentNullException.ThrowIfNull(slot);
+        using (WriteLock())
+        {
+            Tdp.ClearDirtyPtMasked(slot, dirtyBitmap);
+            FlushRemoteTlbs();
+        }
+
+        Rcu.Poll();
+    }
+
+    /// <summary>KVM's <c>kvm_age_gfn</c>: clears the accessed bits in the range; whether any was set.</summary>
+    public bool AgeGfnRange(int asId, ulong start, ulong end) => HandleGfnRange(asId, start, end, clear: true);
+
+    /// <summary>KVM's <c>kvm_test_age_gfn</c>: whether any leaf in the range was accessed, without clearing.</summary>
+    public bool TestAgeGfn(int asId, ulong start, ulong end) => HandleGfnRange(asId, start, end, clear: false);
+
+    /// <summary>
+    /// KVM's "fast zap" (<c>kvm_mmu_zap_all_fast</c>): under the write lock every root is
+    /// invalidated, so vCPUs load fresh ones; then the invalidated roots are zapped under the
+    /// shared lock.
+    /// </summary>
+    public void ZapAllFast()
+    {
+        using (WriteLock())
+        {
+            InvalidateBegin();
+            Tdp.InvalidateAllRoots();
+        }
+
+        Tdp.ZapInvalidatedRoots();
+    }
+
+    /// <summary>KVM's <c>kvm_mmu_zap_all</c> at VM teardown: every root zapped under the write lock, then the MMU's references dropped.</summary>
+    public void ZapAll()
+    {
+        using (WriteLock())
+        {
+            InvalidateBegin();
+            Tdp.ZapAllRoots();
+            Tdp.InvalidateAllRoots();
+        }
+
+        Tdp.ZapInvalidatedRoots();
+    }
+
+    /// <summary>Runs the TDP MMU's invariant walk under the write lock (see <see cref="Tdp.TdpMmu{T}.CheckInvariants"/>).</summary>
+    public MmuInvariantReport CheckInvariants(IReadOnlyCollection<MemoryCache<T>>? caches = null)
+    {
+        using (WriteLock())
+        {
+            return Tdp.CheckInvariants(caches);
+        }
+    }
+
+    /// <inheritdoc/>
+    void IMmuNotifier.InvalidateRangeStart(GuestRamBacking backing, ulong first, ulong end)
+    {
+        using (WriteLock())
+        {
+            System.Threading.Interlocked.Increment(ref _mmuInvalidateInProgress);
+            InvalidateBegin();
+            foreach (var (slot, start, stop) in SlotsOf(backing, first, end))
+            {
+                Tdp.ZapLeafs(slot.AsId, start, stop);
+            }
+        }
+
+        Rcu.Poll();
+    }
+
+    /// <inheritdoc/>
+    void IMmuNotifier.InvalidateRangeEnd(GuestRamBacking backing, ulong first, ulong end)
+    {
+        using (WriteLock())
+        {
+            InvalidateBegin();
+            System.Threading.Interlocked.Decrement(ref _mmuInvalidateInProgress);
+        }
+    }
+
+    /// <inheritdoc/>
+    void IMmuNotifier.ChangePte(GuestRamBacking backing, ulong index, HostPte newPte)
+    {
+        var slots = SlotsOf(backing, index, index + 1);
+        if (slots.Count == 0)
+        {
+            backing.Replace(index, newPte);
+            return;
+        }
+
+        foreach (var (slot, start, _) in slots)
+        {
+            ChangePte(slot, start, newPte);
+        }
+    }
+
+    private bool HandleGfnRange(int asId, ulong start, ulong end, bool clear)
+    {
+        bool young;
+        using (WriteLock())
+        {
+            young = Tdp.AgeGfnRange(asId, start, end, clear);
+        }
+
+        Rcu.Poll();
+        return young;
+    }
+
+    /// <summary>The memslots over pages [<paramref name="first"/>, <paramref name="end"/>) of <paramref name="backing"/>, as GFN ranges (KVM's hva → gfn walk of the notifier).</summary>
+    private List<(KvmMemorySlot Slot, ulong Start, ulong End)> SlotsOf(GuestRamBacking backing, ulong first, ulong end)
+    {
+        var found = new List<(KvmMemorySlot, ulong, ulong)>();
+        for (var asId = 0; asId < KvmMemslots.AddressSpaceCount; asId++)
+        {
+            foreach (var slot in Memslots.Slots(asId))
+            {
+                if (ReferenceEquals(slot.Backing, backing))
+                {
+                    found.Add((slot, slot.BaseGfn + first, slot.BaseGfn + end));
+                }
+            }
+        }
+
+        return found;
+    }
+}

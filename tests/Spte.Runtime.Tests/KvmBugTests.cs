@@ -1,0 +1,62 @@
+using Spte.Runtime.Formats;
+using Spte.Runtime.Mmu;
+using Spte.Runtime.Mmu.Spte;
+using Xunit;
+
+namespace Spte.Runtime.Tests;
+
+/// <summary>KVM_BUG_ON: an MMU inconsistency marks the VM bugged, and every later call on it is EIO.</summary>
+public class KvmBugTests
+{
+    private const ulong MiB = 1UL << 20;
+
+    [Fact]
+    public void ReservedBitFaultOnAPresentNonMmioSpteMarksTheVmBuggedAndLaterCallsAreEio()
+    {
+        var vm = (KvmVm<EptSpte>)new Kvm(HostCpu.Intel).CreateVm();
+        vm.SetUserMemoryRegion(0, 0, 4 * MiB);
+        var vcpu = (KvmVcpu<EptSpte>)vm.CreateVcpu(0);
+        vcpu.Guest.Add(GuestAccess.Read(0x1000));
+        Assert.Equal(KvmExitReason.Hlt, VmDriver.RunToHalt(vcpu));
+        Assert.False(vm.Mmu.Bugged);
+
+        // Write-only (R and X cleared) is an EPT misconfiguration, but not KVM's MMIO pattern (W+X):
+        // handle_mmio_page_fault finds a present SPTE it never made.
+        var leaf = vcpu.WalkSptes(0x1000)[^1].Spte;
+        vcpu.InjectSpte(0x1000, EptSpte.FromRaw(leaf.Raw & ~0b101UL));
+        vcpu.Guest.Add(GuestAccess.Read(0x1000));
+
+        Assert.Throws<KvmBugException>(() => vcpu.Run());
+        Assert.True(vm.Mmu.Bugged);
+        Assert.Equal(KvmErrno.EIO, Assert.Throws<KvmException>(() => vcpu.Run()).Errno);
+        Assert.Equal(KvmErrno.EIO, Assert.Throws<KvmException>(() => vm.SetUserMemoryRegion(1, 8 * MiB, MiB)).Errno);
+        Assert.Equal(KvmErrno.EIO, Assert.Throws<KvmException>(() => vm.CreateVcpu(1)).Errno);
+        Assert.Equal(KvmErrno.EIO, Assert.Throws<KvmException>(() => vm.ReadGuestMemory(0, new byte[8])).Errno);
+        Assert.Equal(KvmErrno.EIO, Assert.Throws<KvmException>(() => vm.CheckInvariants()).Errno);
+    }
+
+    [Fact]
+    public void CallerMisuseIsNotABug()
+    {
+        var vm = new Kvm(HostCpu.Intel).CreateVm();
+        Assert.Equal(KvmErrno.EINVAL, Assert.Throws<KvmException>(() => vm.SetUserMemoryRegion(0, 1, MiB)).Errno);
+        vm.SetUserMemoryRegion(0, 0, MiB);
+        Assert.Equal(KvmErrno.EINVAL, Assert.Throws<KvmException>(() => ((KvmVcpu<EptSpte>)vm.CreateVcpu(0)).InjectSpte(0, EptSpte.NonPresent)).Errno);
+        Assert.False(((KvmVm<EptSpte>)vm).Mmu.Bugged);
+    }
+
+    [Fact]
+    public void AChangedSpteThatBreaksAnInvariantAfterTheExchangeMarksTheVm()
+    {
+        var h = new MmuHarness<EptSpte>(MmioSpteMask.Vmx);
+        h.AddSlot(0, 0, 4 * MiB);
+        Assert.Equal(PageFaultResult.Fixed, h.Fault(0x1000));
+
+        // A zap that writes a present leaf to another frame: handle_changed_spte sees a present leaf
+        // replaced by a present leaf with another PFN after the entry was already written.
+        var (_, leaf) = h.Last(0x1000);
+        h.Mmu.ZapValueOverride = _ => EptSpte.FromRaw(leaf.Raw ^ (1UL << 30));
+        Assert.Throws<KvmBugException>(() => h.Mmu.ZapGfnRange(0, 0, 1));
+        Assert.True(h.Mmu.Bugged);
+    }
+}

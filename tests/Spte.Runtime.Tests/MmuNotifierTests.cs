@@ -1,0 +1,68 @@
+using Spte.Runtime.Formats;
+using Spte.Runtime.Memslots;
+using Spte.Runtime.Mmu;
+using Spte.Runtime.Mmu.Spte;
+using Spte.Runtime.X86;
+using Xunit;
+
+namespace Spte.Runtime.Tests;
+
+/// <summary>Host memory reaches the MMU only through the MMU notifier, as in KVM.</summary>
+public class MmuNotifierTests
+{
+    private const ulong MiB = 1UL << 20;
+
+    [Fact]
+    public void FaultsRetryWhileAnInvalidationIsInProgressAndMapAfterItEnds()
+    {
+        var h = new MmuHarness<EptSpte>(MmioSpteMask.Vmx);
+        var slot = h.AddSlot(0, 0, 4 * MiB);
+        IMmuNotifier notifier = h.Mmu;
+
+        notifier.InvalidateRangeStart(slot.Backing, 1, 2);
+        Assert.Equal(PageFaultResult.Retry, h.Mmu.PageFault(h.Root, 0x1000, PageFaultErrorCode.User, h.Cache));
+        Assert.False(h.Last(0x1000).Spte.IsPresent);
+
+        notifier.InvalidateRangeEnd(slot.Backing, 1, 2);
+        Assert.Equal(PageFaultResult.Fixed, h.Fault(0x1000));
+        h.AssertInvariants();
+    }
+
+    [Fact]
+    public void InvalidateRangeStartZapsTheGfnsOfEverySlotOverTheBacking()
+    {
+        var h = new MmuHarness<EptSpte>(MmioSpteMask.Vmx, maxHugePageLevel: 1);
+        var slot = h.AddSlot(0, 0, MiB);
+        Assert.Equal(PageFaultResult.Fixed, h.Fault(0x3000));
+        Assert.True(h.Last(0x3000).Spte.IsPresent);
+        var seq = h.Mmu.MmuInvalidateSeq;
+
+        IMmuNotifier notifier = h.Mmu;
+        notifier.InvalidateRangeStart(slot.Backing, 3, 4);
+        notifier.InvalidateRangeEnd(slot.Backing, 3, 4);
+
+        Assert.True(h.Mmu.MmuInvalidateSeq > seq);
+        Assert.Equal(EptSpte.NonPresent, h.Last(0x3000).Spte);
+        h.AssertInvariants();
+    }
+
+    [Fact]
+    public void AWriteToAPageTheHostSharesReadOnlyBreaksTheShareOnTheHostSide()
+    {
+        var vm = (KvmVm<EptSpte>)new Kvm(HostCpu.Intel).CreateVm();
+        vm.SetUserMemoryRegion(0, 0, MiB);
+        var slot = vm.Memslots.GfnToMemslot(0, 2)!;
+        vm.ReplaceHostPage(0x2000, shareReadOnly: true);
+        var shared = slot.HostPteOf(2);
+        Assert.False(shared.Writable);
+
+        var vcpu = vm.CreateVcpu(0);
+        vcpu.Guest.Add(GuestAccess.Write(0x2000, 0x55));
+        Assert.Equal(KvmExitReason.Hlt, VmDriver.RunToHalt(vcpu));
+
+        var copy = slot.HostPteOf(2);
+        Assert.True(copy.Writable);
+        Assert.NotEqual(shared.Pfn, copy.Pfn);
+        vm.CheckInvariants().ThrowIfViolated();
+    }
+}
