@@ -54,7 +54,7 @@ ok &= vmm.CheckInvariants();
 //    its next RSVD fault takes the full fault path, which rebuilds it (the GPA might be RAM now).
 Section("A new memslot bumps the generation: the MMIO SPTE goes stale and is rebuilt");
 vm.SetUserMemoryRegion(1, 1UL << 30, 2UL << 20);
-Console.WriteLine($"  memslot generation {vm.Memslots.MmioGeneration}, the MMIO SPTE's {vmm.LastEntry(Uart).Spte.AsMmio.Generation}");
+Console.WriteLine($"  memslot generation {vm.MmioGeneration}, the MMIO SPTE's {vmm.LastEntry(Uart).Spte.AsMmio.Generation}");
 vcpu.Guest.Add(GuestAccess.Read(UartLsr, 1));
 vmm.Run();
 Console.WriteLine($"  rebuilt with generation {vmm.LastEntry(Uart).Spte.AsMmio.Generation}");

@@ -1,7 +1,7 @@
 namespace Spte.Runtime.Hardware;
 
 /// <summary>What the simulated Intel CPU's EPT supports (<c>IA32_VMX_EPT_VPID_CAP</c> and CPUID).</summary>
-public sealed record EptCapabilities
+internal sealed record EptCapabilities
 {
     /// <summary>MAXPHYADDR: address bits from here to 51 are reserved in every entry.</summary>
     public int MaxPhyAddr { get; init; } = 46;

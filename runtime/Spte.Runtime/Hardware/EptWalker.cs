@@ -16,7 +16,7 @@ namespace Spte.Runtime.Hardware;
 /// deciding entry's suppress-#VE bit is clear and the #VE information area is free — a #VE
 /// delivered to the guest instead of the violation.
 /// </summary>
-public sealed class EptWalker : ITdpWalker
+internal sealed class EptWalker : ITdpWalker
 {
     /// <summary>The basic exit reason of an EPT violation.</summary>
     public const uint ExitReasonEptViolation = 48;

@@ -1,7 +1,7 @@
 namespace Spte.Runtime.Hardware;
 
 /// <summary>What the simulated AMD CPU's nested paging supports.</summary>
-public sealed record NptCapabilities
+internal sealed record NptCapabilities
 {
     /// <summary>MAXPHYADDR: address bits from here to 51 are reserved in every entry.</summary>
     public int MaxPhyAddr { get; init; } = 46;

@@ -15,7 +15,7 @@ namespace Spte.Runtime.Hardware;
 /// fault (#NPF) whose error code says present/write/user/reserved/fetch. Nested walks are user
 /// accesses. An MMIO SPTE sets P and reserved address bits, so it faults with RSVD.
 /// </summary>
-public sealed class NptWalker : ITdpWalker
+internal sealed class NptWalker : ITdpWalker
 {
     private readonly HostMemory _host;
     private readonly ulong _highReserved;

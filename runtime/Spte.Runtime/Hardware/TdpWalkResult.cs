@@ -4,7 +4,7 @@ using Spte.Runtime.X86;
 namespace Spte.Runtime.Hardware;
 
 /// <summary>How a hardware walk of guest-physical address translation ended.</summary>
-public enum TdpWalkOutcome
+internal enum TdpWalkOutcome
 {
     /// <summary>The access was allowed; <see cref="TdpWalkResult.Hpa"/> is the host address.</summary>
     Translated,
@@ -31,7 +31,7 @@ public enum TdpWalkOutcome
 /// <param name="Qualification">The EPT violation exit qualification (also for a #VE).</param>
 /// <param name="ErrorCode">The #NPF error code.</param>
 /// <param name="Reason">Why a misconfiguration or fault happened, for traces.</param>
-public readonly record struct TdpWalkResult(
+internal readonly record struct TdpWalkResult(
     TdpWalkOutcome Outcome,
     ulong Gpa,
     ulong Hpa,

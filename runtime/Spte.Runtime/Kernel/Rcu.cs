@@ -20,7 +20,7 @@ namespace Spte.Runtime.Kernel;
 /// scan, or the reader's fence came later and its reads see the unlink: the Dekker argument
 /// both fences make. The records, like the kernel's one RCU, are shared by every instance.
 /// </remarks>
-public sealed class Rcu
+internal sealed class Rcu
 {
     /// <summary>The grace-period counter; 0 in a record means "not inside a section".</summary>
     private static long s_gpCounter = 1;

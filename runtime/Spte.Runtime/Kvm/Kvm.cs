@@ -34,7 +34,7 @@ public sealed class Kvm
     public HostCpu Cpu { get; }
 
     /// <summary>The host's memory.</summary>
-    public HostMemory Memory { get; }
+    internal HostMemory Memory { get; }
 
     /// <summary>
     /// <c>KVM_CREATE_VM</c>. The TDP root has 5 levels when the CPU supports it and the guest's

@@ -27,7 +27,10 @@ public abstract class KvmVm
     public int GuestMaxPhyAddr { get; }
 
     /// <summary>The VM's memory slots.</summary>
-    public KvmMemslots Memslots { get; } = new();
+    internal KvmMemslots Memslots { get; } = new();
+
+    /// <summary>The memslot generation as MMIO SPTEs store it: an MMIO SPTE of an older one is stale.</summary>
+    public uint MmioGeneration => Memslots.MmioGeneration;
 
     /// <summary>The TDP root level (4 or 5).</summary>
     public abstract int RootLevel { get; }

@@ -16,7 +16,7 @@ namespace Spte.Runtime.Memory;
 /// KVM), whose bytes are created on first touch.
 /// </summary>
 /// <remarks>Thread-safe.</remarks>
-public sealed class HostMemory
+internal sealed class HostMemory
 {
     /// <summary>The size of a frame in bytes.</summary>
     public const int PageSize = 4096;

@@ -12,7 +12,7 @@ namespace Spte.Runtime.Memory;
 /// </summary>
 /// <typeparam name="T">The entry format of the tables.</typeparam>
 /// <remarks>One cache per vCPU (or per thread); not thread-safe.</remarks>
-public sealed class MemoryCache<T>
+internal sealed class MemoryCache<T>
     where T : struct, ISpte<T>
 {
     /// <summary>KVM's <c>KVM_ARCH_NR_OBJS_PER_MEMORY_CACHE</c>.</summary>

@@ -4,5 +4,5 @@ namespace Spte.Runtime.Memory;
 /// <typeparam name="T">The entry format.</typeparam>
 /// <param name="Pfn">The host frame number.</param>
 /// <param name="Spt">The entries (KVM's <c>sp-&gt;spt</c>).</param>
-public readonly record struct PageTablePage<T>(ulong Pfn, T[] Spt)
+internal readonly record struct PageTablePage<T>(ulong Pfn, T[] Spt)
     where T : struct;

@@ -11,7 +11,7 @@ namespace Spte.Runtime.Memslots;
 /// replaced by KSM or migration), which is what <c>hva_to_pfn</c> would see. It survives
 /// flag changes and moves of the slot, as the VMM's mapping does.
 /// </summary>
-public sealed class GuestRamBacking
+internal sealed class GuestRamBacking
 {
     private readonly ConcurrentDictionary<ulong, HostPte> _replaced = new();
 
@@ -111,4 +111,4 @@ public sealed class GuestRamBacking
 /// <summary>A host page-table entry behind guest RAM: the frame and whether it is writable.</summary>
 /// <param name="Pfn">The host frame.</param>
 /// <param name="Writable">Whether the host allows writes (a KSM page does not).</param>
-public readonly record struct HostPte(ulong Pfn, bool Writable);
+internal readonly record struct HostPte(ulong Pfn, bool Writable);

@@ -10,7 +10,7 @@ namespace Spte.Runtime.Memslots;
 /// <see cref="BaseGfn"/> + <see cref="NPages"/>) backed by host memory. Immutable except for
 /// its dirty bitmap; a flag change or a move makes a new slot (as KVM does).
 /// </summary>
-public sealed class KvmMemorySlot
+internal sealed class KvmMemorySlot
 {
     private readonly ulong[] _dirtyBitmap;
 

@@ -6,7 +6,7 @@ using Spte.Runtime.Memory;
 namespace Spte.Runtime.Memslots;
 
 /// <summary>What a memory-region update does (KVM's <c>enum kvm_mr_change</c>).</summary>
-public enum KvmMrChange
+internal enum KvmMrChange
 {
     /// <summary><c>KVM_MR_CREATE</c>.</summary>
     Create,
@@ -25,14 +25,14 @@ public enum KvmMrChange
 /// <param name="Change">What kind of change.</param>
 /// <param name="Old">The slot before (null for a create).</param>
 /// <param name="New">The slot after (null for a delete).</param>
-public sealed record MemslotChange(KvmMrChange Change, KvmMemorySlot? Old, KvmMemorySlot? New);
+internal sealed record MemslotChange(KvmMrChange Change, KvmMemorySlot? Old, KvmMemorySlot? New);
 
 /// <summary>
 /// A VM's memory slots in every address space, and the memslot generation that MMIO SPTEs
 /// carry (KVM's <c>struct kvm_memslots</c>). Lookups read an immutable snapshot without locks,
 /// as KVM's SRCU-protected lookups do; updates install a new snapshot and bump the generation.
 /// </summary>
-public sealed class KvmMemslots
+internal sealed class KvmMemslots
 {
     /// <summary>Address spaces: 0 normal, 1 SMM (<c>KVM_ADDRESS_SPACE_NUM</c> on x86).</summary>
     public const int AddressSpaceCount = 2;

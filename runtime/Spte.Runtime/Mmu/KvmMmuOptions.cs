@@ -5,7 +5,7 @@ using Spte.Runtime.X86;
 namespace Spte.Runtime.Mmu;
 
 /// <summary>How a VM's MMU is configured (what KVM derives from the CPU and the VM type).</summary>
-public sealed record KvmMmuOptions
+internal sealed record KvmMmuOptions
 {
     /// <summary>The root level: 4 or 5 (<c>kvm_mmu_get_tdp_level</c>).</summary>
     public int RootLevel { get; init; } = PgLevel.Root4Level;

@@ -10,7 +10,7 @@ namespace Spte.Runtime.Mmu;
 /// a reference count and the <c>role.invalid</c> flag.
 /// </summary>
 /// <typeparam name="T">The entry format.</typeparam>
-public sealed class KvmMmuPage<T>
+internal sealed class KvmMmuPage<T>
     where T : struct, IKvmSpte<T>
 {
     private volatile bool _invalid;

@@ -1,7 +1,7 @@
 namespace Spte.Runtime.Mmu;
 
 /// <summary>What a TDP page fault did (KVM's <c>RET_PF_*</c>).</summary>
-public enum PageFaultResult
+internal enum PageFaultResult
 {
     /// <summary><c>RET_PF_CONTINUE</c>: keep going (internal to the fault path).</summary>
     Continue,

@@ -4,7 +4,7 @@ namespace Spte.Runtime.X86;
 
 /// <summary>The access rights KVM maps with (<c>ACC_*</c> in spte.h); the TDP MMU always maps <see cref="All"/>.</summary>
 [Flags]
-public enum SpteAccess
+internal enum SpteAccess
 {
     /// <summary>No access.</summary>
     None = 0,

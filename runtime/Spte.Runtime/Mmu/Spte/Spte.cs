@@ -17,7 +17,7 @@ namespace Spte.Runtime.Mmu.Spte;
 /// members (static readonly fields, not constants, when compiled before their types are
 /// initialised) the JIT otherwise leaves each one a call on the fault path.
 /// </remarks>
-public static class Spte<T>
+internal static class Spte<T>
     where T : struct, IKvmSpte<T>
 {
     /// <summary><c>is_shadow_present_pte</c>: the MMU-present bit is set.</summary>

@@ -17,7 +17,7 @@ namespace Spte.Runtime.Mmu.Tdp;
 /// <c>for (var it = new TdpIter&lt;T&gt;(...); it.Valid &amp;&amp; it.Gfn &lt; end; it.Next())</c>.
 /// </summary>
 /// <typeparam name="T">The entry format.</typeparam>
-public struct TdpIter<T>
+internal struct TdpIter<T>
     where T : struct, IKvmSpte<T>
 {
     private readonly HostMemory _host;
