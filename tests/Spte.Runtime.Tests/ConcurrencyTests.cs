@@ -23,7 +23,7 @@ public abstract class ConcurrencyTests<T>
     protected abstract MmioSpteMask Mmio { get; }
 
     [Fact]
-    public void ParallelFaultsOnDisjointGfns()
+    public void Parallel_faults_on_disjoint_gfns()
     {
         var h = new MmuHarness<T>(Mmio, budget: 1 << 14);
         h.AddSlot(0, 0x1000, 16 * MiB);
@@ -36,7 +36,7 @@ public abstract class ConcurrencyTests<T>
     }
 
     [Fact]
-    public void ParallelFaultsOnOverlappingGfnsInstallEachLeafOnce()
+    public void Parallel_faults_on_overlapping_gfns_install_each_leaf_once()
     {
         var h = new MmuHarness<T>(Mmio, budget: 1 << 14);
         h.AddSlot(0, 0x1000, 16 * MiB);
@@ -51,7 +51,7 @@ public abstract class ConcurrencyTests<T>
     }
 
     [Fact]
-    public void FaultsRaceWithZapsAndTableRemovals()
+    public void Faults_race_with_zaps_and_table_removals()
     {
         var h = new MmuHarness<T>(Mmio, budget: 1 << 14);
         var slot = h.AddSlot(0, 0, 8 * MiB, KvmMemFlags.LogDirtyPages);
@@ -98,7 +98,7 @@ public abstract class ConcurrencyTests<T>
     }
 
     [Fact]
-    public void FaultsRaceWithFastZapsThatReplaceRoots()
+    public void Faults_race_with_fast_zaps_that_replace_roots()
     {
         var h = new MmuHarness<T>(Mmio, budget: 1 << 14);
         h.AddSlot(0, 0x1000, 4 * MiB);

@@ -10,7 +10,7 @@ namespace Spte.Runtime.Tests;
 public class FormatTests
 {
     [Fact]
-    public void EptConstantsAreKvms()
+    public void Ept_constants_are_kvms()
     {
         Assert.Equal(0x8000000000000000UL, EptSpte.NonPresentValue);
         Assert.Equal(0x80000000000005A0UL, EptSpte.FrozenValue);
@@ -28,7 +28,7 @@ public class FormatTests
     }
 
     [Fact]
-    public void NptConstantsAreKvms()
+    public void Npt_constants_are_kvms()
     {
         Assert.Equal(0UL, NptSpte.NonPresentValue);
         Assert.Equal(0x5A0UL, NptSpte.FrozenValue);
@@ -39,7 +39,7 @@ public class FormatTests
     }
 
     [Fact]
-    public void MmioGenerationIsSplitOverBits3To10And52To62()
+    public void Mmio_generation_is_split_over_bits3_to10_and52_to62()
     {
         Assert.Equal(0x7FF00000000007F8UL, EptSpte.NonPresent.AsMmio.WithGeneration(0x7FFFF).Raw & EptSpte.Mmio.GenerationMask);
         Assert.Equal(0x0010000000000000UL | (0xFFUL << 3), EptSpte.Mmio.FromRaw(EptSpte.NonPresentValue).WithGeneration(0x1FF).Raw & ~EptSpte.SuppressVeMask);
@@ -51,29 +51,29 @@ public class FormatTests
     [InlineData(2, true, 0x8600000001234BB7UL)]
     [InlineData(3, true, 0x8600000001234BB7UL)]
     [InlineData(1, false, 0x8000000001234935UL)]
-    public void EptMakeSpte(int level, bool hostWritable, ulong expected) =>
+    public void Ept_make_spte(int level, bool hostWritable, ulong expected) =>
         Assert.Equal(expected, Spte<EptSpte>.MakeSpte(level, 0x1234, SpteAccess.All, hostWritable).Raw);
 
     [Theory]
     [InlineData(1, true, 0x0000000001234E67UL)]
     [InlineData(2, true, 0x0000000001234EE7UL)]
     [InlineData(1, false, 0x0000000001234825UL)]
-    public void NptMakeSpte(int level, bool hostWritable, ulong expected) =>
+    public void Npt_make_spte(int level, bool hostWritable, ulong expected) =>
         Assert.Equal(expected, Spte<NptSpte>.MakeSpte(level, 0x1234, SpteAccess.All, hostWritable).Raw);
 
     [Fact]
-    public void NptLeafWithoutExecGetsNx() =>
+    public void Npt_leaf_without_exec_gets_nx() =>
         Assert.Equal(0x8000000001234E67UL, Spte<NptSpte>.MakeSpte(1, 0x1234, SpteAccess.Write | SpteAccess.User, hostWritable: true).Raw);
 
     [Fact]
-    public void MakeNonLeafSpte()
+    public void Make_non_leaf_spte()
     {
         Assert.Equal(0x8000000000200907UL, Spte<EptSpte>.MakeNonLeafSpte(0x200).Raw);
         Assert.Equal(0x0000000000200827UL, Spte<NptSpte>.MakeNonLeafSpte(0x200).Raw);
     }
 
     [Fact]
-    public void MakeMmioSpte()
+    public void Make_mmio_spte()
     {
         Assert.Equal(0x00000000FEB0000EUL, Spte<EptSpte>.MakeMmioSpte(MmioSpteMask.Vmx, 0xFEB00, 1, SpteAccess.All).Raw);
         Assert.Equal(0x00100000FEB007FEUL, Spte<EptSpte>.MakeMmioSpte(MmioSpteMask.Vmx, 0xFEB00, 0x1FF, SpteAccess.All).Raw);
@@ -83,7 +83,7 @@ public class FormatTests
     }
 
     [Fact]
-    public void TdxMmioPatternMatchesRawZeroButNotTheNonPresentOrFrozenValue()
+    public void Tdx_mmio_pattern_matches_raw_zero_but_not_the_non_present_or_frozen_value()
     {
         // The hazard the non-present value exists for: to a TD, 0 looks like an MMIO SPTE.
         Assert.True(MmioSpteMask.Tdx.IsMmioSpte(0));
@@ -94,7 +94,7 @@ public class FormatTests
     }
 
     [Fact]
-    public void MmioMaskSetupDisablesCachingLikeKvm()
+    public void Mmio_mask_setup_disables_caching_like_kvm()
     {
         Assert.True(MmioSpteMask.Vmx.CachingEnabled);
         Assert.True(MmioSpteMask.Npt(46).CachingEnabled);
@@ -105,11 +105,11 @@ public class FormatTests
     }
 
     [Fact]
-    public void ChangedPteNotifierMakesAReadOnlyUnaccessedLeaf() =>
+    public void Changed_pte_notifier_makes_a_read_only_unaccessed_leaf() =>
         Assert.Equal(0x8000000005678A35UL, Spte<EptSpte>.ChangedPteNotifierMakeSpte(EptSpte.FromRaw(0x8600000001234B37UL), 0x5678).Raw);
 
     [Fact]
-    public void OnlyTheNonPresentValueIsAnEmptySlot()
+    public void Only_the_non_present_value_is_an_empty_slot()
     {
         Assert.True(Spte<EptSpte>.IsShadowNonPresentValue(EptSpte.NonPresent));
         Assert.False(Spte<EptSpte>.IsShadowNonPresentValue(EptSpte.FromRaw(0)));
@@ -121,7 +121,7 @@ public class FormatTests
     }
 
     [Fact]
-    public void WritableInvariants()
+    public void Writable_invariants()
     {
         Assert.Null(Spte<EptSpte>.CheckSpteWritableInvariants(EptSpte.FromRaw(0x8600000001234B37UL)));
         Assert.NotNull(Spte<EptSpte>.CheckSpteWritableInvariants(EptSpte.FromRaw(0x8200000001234B37UL)));
@@ -129,7 +129,7 @@ public class FormatTests
     }
 
     [Fact]
-    public void DescribeUsesTheViewThatFits()
+    public void Describe_uses_the_view_that_fits()
     {
         Assert.StartsWith("EptSpte.Leaf 0x", EptSpte.FromRaw(0x8600000001234B37UL).Describe(1, isMmio: false));
         Assert.StartsWith("EptSpte.LargeLeaf 0x", EptSpte.FromRaw(0x8600000001234BB7UL).Describe(2, isMmio: false));

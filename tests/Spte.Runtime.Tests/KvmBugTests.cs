@@ -11,7 +11,7 @@ public class KvmBugTests
     private const ulong MiB = 1UL << 20;
 
     [Fact]
-    public void ReservedBitFaultOnAPresentNonMmioSpteMarksTheVmBuggedAndLaterCallsAreEio()
+    public void Reserved_bit_fault_on_a_present_non_mmio_spte_marks_the_vm_bugged_and_later_calls_are_eio()
     {
         var vm = (KvmVm<EptSpte>)new Kvm(HostCpu.Intel).CreateVm();
         vm.SetUserMemoryRegion(0, 0, 4 * MiB);
@@ -36,7 +36,7 @@ public class KvmBugTests
     }
 
     [Fact]
-    public void CallerMisuseIsNotABug()
+    public void Caller_misuse_is_not_a_bug()
     {
         var vm = new Kvm(HostCpu.Intel).CreateVm();
         Assert.Equal(KvmErrno.EINVAL, Assert.Throws<KvmException>(() => vm.SetUserMemoryRegion(0, 1, MiB)).Errno);
@@ -46,7 +46,7 @@ public class KvmBugTests
     }
 
     [Fact]
-    public void AChangedSpteThatBreaksAnInvariantAfterTheExchangeMarksTheVm()
+    public void A_changed_spte_that_breaks_an_invariant_after_the_exchange_marks_the_vm()
     {
         var h = new MmuHarness<EptSpte>(MmioSpteMask.Vmx);
         h.AddSlot(0, 0, 4 * MiB);

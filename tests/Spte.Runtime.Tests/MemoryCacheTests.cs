@@ -13,7 +13,7 @@ namespace Spte.Runtime.Tests;
 public class MemoryCacheTests
 {
     [Fact]
-    public void TopupFillsEveryEptPageWithTheNonPresentValue()
+    public void Topup_fills_every_ept_page_with_the_non_present_value()
     {
         var host = new HostMemory(100);
         var cache = new MemoryCache<EptSpte>(host);
@@ -25,7 +25,7 @@ public class MemoryCacheTests
     }
 
     [Fact]
-    public void TopupFillsNptPagesWithZero()
+    public void Topup_fills_npt_pages_with_zero()
     {
         var cache = new MemoryCache<NptSpte>(new HostMemory(100));
         cache.Topup(1);
@@ -33,7 +33,7 @@ public class MemoryCacheTests
     }
 
     [Fact]
-    public void PartialTopupSucceedsAboveTheMinimumAndInitialisesWhatItGot()
+    public void Partial_topup_succeeds_above_the_minimum_and_initialises_what_it_got()
     {
         var host = new HostMemory(7);
         var cache = new MemoryCache<EptSpte>(host);
@@ -43,7 +43,7 @@ public class MemoryCacheTests
     }
 
     [Fact]
-    public void TopupBelowTheMinimumThrowsAndKeepsItsInitialisedPages()
+    public void Topup_below_the_minimum_throws_and_keeps_its_initialised_pages()
     {
         var host = new HostMemory(3);
         var cache = new MemoryCache<EptSpte>(host);
@@ -57,7 +57,7 @@ public class MemoryCacheTests
     }
 
     [Fact]
-    public void ReusedFramesAreRefilled()
+    public void Reused_frames_are_refilled()
     {
         var host = new HostMemory(1);
         var cache = new MemoryCache<EptSpte>(host, capacity: 1);
@@ -72,7 +72,7 @@ public class MemoryCacheTests
     }
 
     [Fact]
-    public void AFreedTableBacksTheNextTableOfItsFormatAllNonPresent()
+    public void A_freed_table_backs_the_next_table_of_its_format_all_non_present()
     {
         var host = new HostMemory(4);
         var first = host.TryAllocatePageTable<EptSpte>()!.Value;
@@ -86,7 +86,7 @@ public class MemoryCacheTests
     }
 
     [Fact]
-    public void AFreedTableIsNeverHandedOutAsAnotherFormat()
+    public void A_freed_table_is_never_handed_out_as_another_format()
     {
         var host = new HostMemory(4);
         var ept = host.TryAllocatePageTable<EptSpte>()!.Value;
@@ -99,7 +99,7 @@ public class MemoryCacheTests
     }
 
     [Fact]
-    public void PopulatedTablesUseNoBudgetAndComeOutNonPresent()
+    public void Populated_tables_use_no_budget_and_come_out_non_present()
     {
         var host = new HostMemory(50);
         Assert.Equal(50, host.PopulatePageTables<EptSpte>(200));
@@ -115,7 +115,7 @@ public class MemoryCacheTests
     }
 
     [Fact]
-    public void TablesOfARemovedSubtreeAreReusedAfterTheirGracePeriodAllNonPresent()
+    public void Tables_of_a_removed_subtree_are_reused_after_their_grace_period_all_non_present()
     {
         var h = new MmuHarness<EptSpte>(MmioSpteMask.Vmx);
         h.AddSlot(0, 0, 1 << 20);
@@ -133,14 +133,14 @@ public class MemoryCacheTests
     }
 
     [Fact]
-    public void AllocFromAnEmptyCacheIsAProgrammingError()
+    public void Alloc_from_an_empty_cache_is_a_programming_error()
     {
         var cache = new MemoryCache<EptSpte>(new HostMemory(4));
         Assert.Throws<InvalidOperationException>(() => cache.Alloc());
     }
 
     [Fact]
-    public void FreeAllReturnsThePages()
+    public void Free_all_returns_the_pages()
     {
         var host = new HostMemory(50);
         var cache = new MemoryCache<NptSpte>(host);
@@ -152,7 +152,7 @@ public class MemoryCacheTests
     }
 
     [Fact]
-    public void AFaultThatCannotTopUpChangesNoEntry()
+    public void A_fault_that_cannot_top_up_changes_no_entry()
     {
         // Budget: 40 pages go into the cache with the root, one more than the root needs is left.
         var h = new MmuHarness<EptSpte>(MmioSpteMask.Vmx, budget: 44);

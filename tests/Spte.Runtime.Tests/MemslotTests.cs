@@ -22,7 +22,7 @@ public class MemslotTests
     [InlineData(0u, 1UL << 46, 0x1000UL, KvmMemFlags.None)]
     [InlineData(0u, 0UL, 0x1000UL, (KvmMemFlags)4)]
     [InlineData(0u, 0xFFFF_FFFF_FFFF_F000UL, 0x2000UL, KvmMemFlags.None)]
-    public void InvalidRequestsAreEinval(uint slot, ulong gpa, ulong size, KvmMemFlags flags)
+    public void Invalid_requests_are_einval(uint slot, ulong gpa, ulong size, KvmMemFlags flags)
     {
         var vm = new Kvm(HostCpu.Intel).CreateVm();
         Assert.Equal(KvmErrno.EINVAL, Assert.Throws<KvmException>(() => vm.SetUserMemoryRegion(slot, gpa, size, flags)).Errno);
@@ -30,7 +30,7 @@ public class MemslotTests
     }
 
     [Fact]
-    public void OverlapIsEexistAndSlotsMayTouch()
+    public void Overlap_is_eexist_and_slots_may_touch()
     {
         var vm = new Kvm(HostCpu.Amd).CreateVm();
         vm.SetUserMemoryRegion(0, MiB, MiB);
@@ -45,7 +45,7 @@ public class MemslotTests
     }
 
     [Fact]
-    public void AnExistingSlotCannotBeResizedOrMadeReadOnly()
+    public void An_existing_slot_cannot_be_resized_or_made_read_only()
     {
         var vm = new Kvm(HostCpu.Intel).CreateVm();
         vm.SetUserMemoryRegion(0, 0, MiB);
@@ -54,7 +54,7 @@ public class MemslotTests
     }
 
     [Fact]
-    public void EveryChangeBumpsTheGenerationAndANoOpDoesNot()
+    public void Every_change_bumps_the_generation_and_a_no_op_does_not()
     {
         var vm = new Kvm(HostCpu.Intel).CreateVm();
         vm.SetUserMemoryRegion(0, 0, MiB);
@@ -68,7 +68,7 @@ public class MemslotTests
     }
 
     [Fact]
-    public void DeletingASlotZapsItAndTheGpaBecomesMmio()
+    public void Deleting_a_slot_zaps_it_and_the_gpa_becomes_mmio()
     {
         var vm = new Kvm(HostCpu.Intel).CreateVm();
         vm.SetUserMemoryRegion(0, 0, MiB);
@@ -85,7 +85,7 @@ public class MemslotTests
     }
 
     [Fact]
-    public void MovingASlotCarriesItsMemory()
+    public void Moving_a_slot_carries_its_memory()
     {
         var vm = new Kvm(HostCpu.Amd).CreateVm();
         vm.SetUserMemoryRegion(0, 0, MiB);
@@ -101,7 +101,7 @@ public class MemslotTests
     }
 
     [Fact]
-    public void DirtyLogReportsWrittenPagesAndRearms()
+    public void Dirty_log_reports_written_pages_and_rearms()
     {
         var vm = new Kvm(HostCpu.Intel).CreateVm();
         vm.SetUserMemoryRegion(0, 0, 2 * MiB);
@@ -130,7 +130,7 @@ public class MemslotTests
     }
 
     [Fact]
-    public void AWrappingMmioGenerationZapsEverything()
+    public void A_wrapping_mmio_generation_zaps_everything()
     {
         var vm = new Kvm(HostCpu.Intel).CreateVm();
         vm.SetUserMemoryRegion(0, 0, MiB);
@@ -150,7 +150,7 @@ public class MemslotTests
     }
 
     [Fact]
-    public void KsmMergeMakesThePageReadOnlyUntilTheGuestWrites()
+    public void Ksm_merge_makes_the_page_read_only_until_the_guest_writes()
     {
         var vm = new Kvm(HostCpu.Amd).CreateVm();
         vm.SetUserMemoryRegion(0, 0x1000, 0x1000);
@@ -168,7 +168,7 @@ public class MemslotTests
     }
 
     [Fact]
-    public void AgingSeesGuestAccesses()
+    public void Aging_sees_guest_accesses()
     {
         var vm = new Kvm(HostCpu.Intel).CreateVm();
         vm.SetUserMemoryRegion(0, 0, MiB);

@@ -9,7 +9,7 @@ namespace Spte.Runtime.Tests;
 public class MmuLockTests
 {
     [Fact]
-    public void ReadersShareTheLock()
+    public void Readers_share_the_lock()
     {
         var mmuLock = new MmuLock();
         var mine = mmuLock.EnterRead();
@@ -19,7 +19,7 @@ public class MmuLockTests
     }
 
     [Fact]
-    public void AWriterWaitsForTheReaderInsideAndNewReadersWaitForTheWriter()
+    public void A_writer_waits_for_the_reader_inside_and_new_readers_wait_for_the_writer()
     {
         var mmuLock = new MmuLock();
         var writerInside = false;
@@ -57,7 +57,7 @@ public class MmuLockTests
     }
 
     [Fact]
-    public void EachThreadReadsThroughItsOwnRecordAndAFinishedThreadsRecordIsReused()
+    public void Each_thread_reads_through_its_own_record_and_a_finished_threads_record_is_reused()
     {
         var mmuLock = new MmuLock();
         MmuLock.ExitRead(mmuLock.EnterRead());
@@ -73,7 +73,7 @@ public class MmuLockTests
     }
 
     [Fact]
-    public void AThreadReadingTwoLocksLeavesEachThroughItsOwnRecord()
+    public void A_thread_reading_two_locks_leaves_each_through_its_own_record()
     {
         var a = new MmuLock();
         var b = new MmuLock();
@@ -95,7 +95,7 @@ public class MmuLockTests
     }
 
     [Fact]
-    public void ReadersAndAWriterNeverOverlap()
+    public void Readers_and_a_writer_never_overlap()
     {
         var mmuLock = new MmuLock();
         var writing = 0;

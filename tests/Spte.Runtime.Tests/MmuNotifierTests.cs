@@ -13,7 +13,7 @@ public class MmuNotifierTests
     private const ulong MiB = 1UL << 20;
 
     [Fact]
-    public void FaultsRetryWhileAnInvalidationIsInProgressAndMapAfterItEnds()
+    public void Faults_retry_while_an_invalidation_is_in_progress_and_map_after_it_ends()
     {
         var h = new MmuHarness<EptSpte>(MmioSpteMask.Vmx);
         var slot = h.AddSlot(0, 0, 4 * MiB);
@@ -29,7 +29,7 @@ public class MmuNotifierTests
     }
 
     [Fact]
-    public void InvalidateRangeStartZapsTheGfnsOfEverySlotOverTheBacking()
+    public void Invalidate_range_start_zaps_the_gfns_of_every_slot_over_the_backing()
     {
         var h = new MmuHarness<EptSpte>(MmioSpteMask.Vmx, maxHugePageLevel: 1);
         var slot = h.AddSlot(0, 0, MiB);
@@ -47,7 +47,7 @@ public class MmuNotifierTests
     }
 
     [Fact]
-    public void AWriteToAPageTheHostSharesReadOnlyBreaksTheShareOnTheHostSide()
+    public void A_write_to_a_page_the_host_shares_read_only_breaks_the_share_on_the_host_side()
     {
         var vm = (KvmVm<EptSpte>)new Kvm(HostCpu.Intel).CreateVm();
         vm.SetUserMemoryRegion(0, 0, MiB);

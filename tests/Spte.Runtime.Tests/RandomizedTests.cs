@@ -21,7 +21,7 @@ public class RandomizedTests
     [InlineData(CpuVendor.Intel, KvmVmType.Default, 1)]
     [InlineData(CpuVendor.Intel, KvmVmType.Tdx, 2)]
     [InlineData(CpuVendor.Amd, KvmVmType.Default, 3)]
-    public void MixedOperationsKeepEveryInvariant(CpuVendor vendor, KvmVmType type, int seed)
+    public void Mixed_operations_keep_every_invariant(CpuVendor vendor, KvmVmType type, int seed)
     {
         var random = new Random(seed);
         var vm = new Kvm(new HostCpu(vendor), pageTableBudget: 1 << 14).CreateVm(type);

@@ -10,7 +10,7 @@ namespace Spte.Runtime.Tests;
 public class RcuTests
 {
     [Fact]
-    public void ACallbackWaitsForTheReaderThatWasInside()
+    public void A_callback_waits_for_the_reader_that_was_inside()
     {
         var rcu = new Rcu();
         var ran = 0;
@@ -25,7 +25,7 @@ public class RcuTests
     }
 
     [Fact]
-    public void NestedSectionsOnOneThreadAllCount()
+    public void Nested_sections_on_one_thread_all_count()
     {
         var rcu = new Rcu();
         var ran = false;
@@ -42,7 +42,7 @@ public class RcuTests
     }
 
     [Fact]
-    public void AReaderOnAnotherThreadHoldsTheCallbackBack()
+    public void A_reader_on_another_thread_holds_the_callback_back()
     {
         var rcu = new Rcu();
         var reader = new ReaderThread(rcu);
@@ -56,7 +56,7 @@ public class RcuTests
     }
 
     [Fact]
-    public void BarrierInsideAReadSectionWouldDeadlockAndThrows()
+    public void Barrier_inside_a_read_section_would_deadlock_and_throws()
     {
         var rcu = new Rcu();
         using (rcu.ReadLock())
@@ -69,7 +69,7 @@ public class RcuTests
     }
 
     [Fact]
-    public void PollWithNothingQueuedRunsNothingAndAllocatesNothing()
+    public void Poll_with_nothing_queued_runs_nothing_and_allocates_nothing()
     {
         var rcu = new Rcu();
         rcu.Poll();
@@ -85,7 +85,7 @@ public class RcuTests
     }
 
     [Fact]
-    public void ACallbackQueuedAfterIdlePollsStillWaitsForTheReadersThatPredateIt()
+    public void A_callback_queued_after_idle_polls_still_waits_for_the_readers_that_predate_it()
     {
         var rcu = new Rcu();
         var ran = 0;
@@ -108,7 +108,7 @@ public class RcuTests
     }
 
     [Fact]
-    public void AReaderOnAnotherThreadThatPredatesTheCallbackHoldsItBackUntilItLeaves()
+    public void A_reader_on_another_thread_that_predates_the_callback_holds_it_back_until_it_leaves()
     {
         var rcu = new Rcu();
         var ran = 0;
@@ -132,7 +132,7 @@ public class RcuTests
     }
 
     [Fact]
-    public void ACallbackQueuedWhileAGracePeriodIsWaitingWaitsForItsOwnReadersToo()
+    public void A_callback_queued_while_a_grace_period_is_waiting_waits_for_its_own_readers_too()
     {
         var rcu = new Rcu();
         var first = 0;
@@ -153,7 +153,7 @@ public class RcuTests
     }
 
     [Fact]
-    public void NoCallbackRunsWhileAReaderThatSawItsTableIsInside()
+    public void No_callback_runs_while_a_reader_that_saw_its_table_is_inside()
     {
         // Readers on two threads take the published table and read it until they leave their
         // section; the writer unlinks it, queues its "free" and polls. A freed table is marked,
@@ -209,7 +209,7 @@ public class RcuTests
     }
 
     [Fact]
-    public void AFinishedThreadHoldsNothingBack()
+    public void A_finished_thread_holds_nothing_back()
     {
         var rcu = new Rcu();
         var reader = new ReaderThread(rcu);
@@ -221,7 +221,7 @@ public class RcuTests
     }
 
     [Fact]
-    public void PollingQueuedCallbacksReusesItsLists()
+    public void Polling_queued_callbacks_reuses_its_lists()
     {
         var rcu = new Rcu();
         var ran = 0;
@@ -237,7 +237,7 @@ public class RcuTests
     }
 
     [Fact]
-    public void AReadSectionOnAnotherThreadIsNotThisThreads()
+    public void A_read_section_on_another_thread_is_not_this_threads()
     {
         var rcu = new Rcu();
         using var reader = new ReaderThread(rcu);

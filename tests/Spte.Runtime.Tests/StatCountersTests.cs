@@ -10,7 +10,7 @@ namespace Spte.Runtime.Tests;
 public class StatCountersTests
 {
     [Fact]
-    public void CountsOfEveryThreadAreSummed()
+    public void Counts_of_every_thread_are_summed()
     {
         var stats = new StatCounters<MmuStat>();
         var threads = new Thread[4];
@@ -39,7 +39,7 @@ public class StatCountersTests
     }
 
     [Fact]
-    public void TwoInstancesCountedOnOneThreadStayApart()
+    public void Two_instances_counted_on_one_thread_stay_apart()
     {
         var a = new StatCounters<MmuStat>();
         var b = new StatCounters<MmuStat>();

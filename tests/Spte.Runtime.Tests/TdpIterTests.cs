@@ -12,7 +12,7 @@ namespace Spte.Runtime.Tests;
 public class TdpIterTests
 {
     [Fact]
-    public void VisitsInPreOrderAndStepsIntoPresentNonLeafsOnly()
+    public void Visits_in_pre_order_and_steps_into_present_non_leafs_only()
     {
         var h = new MmuHarness<EptSpte>(MmioSpteMask.Vmx);
         h.AddSlot(0, 0x1000, 0x2000);
@@ -28,7 +28,7 @@ public class TdpIterTests
     }
 
     [Fact]
-    public void TheMinimumLevelStopsTheDescent()
+    public void The_minimum_level_stops_the_descent()
     {
         var h = new MmuHarness<NptSpte>(MmioSpteMask.Npt(46));
         h.AddSlot(0, 0x1000, 0x2000);
@@ -43,7 +43,7 @@ public class TdpIterTests
     }
 
     [Fact]
-    public void StartsInsideTheRangeAndCoversFiveLevels()
+    public void Starts_inside_the_range_and_covers_five_levels()
     {
         var h = new MmuHarness<EptSpte>(MmioSpteMask.Vmx, maxPhyAddr: 52, rootLevel: PgLevel.Root5Level);
         var gfn = (1UL << 38) + 5;

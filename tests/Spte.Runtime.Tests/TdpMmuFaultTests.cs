@@ -34,7 +34,7 @@ public abstract class TdpMmuFaultTests<T>
     protected abstract PageFaultErrorCode MmioSpteFault { get; }
 
     [Fact]
-    public void MapsA4KLeafWhereTheSlotIsNotAligned()
+    public void Maps_a_4_k_leaf_where_the_slot_is_not_aligned()
     {
         var h = Harness();
         var slot = h.AddSlot(0, 0x1000, 4 * MiB);
@@ -54,7 +54,7 @@ public abstract class TdpMmuFaultTests<T>
     }
 
     [Fact]
-    public void MapsA2MLeafWhereTheSlotAllows()
+    public void Maps_a_2_m_leaf_where_the_slot_allows()
     {
         var h = Harness();
         var slot = h.AddSlot(0, 0, 4 * MiB);
@@ -67,7 +67,7 @@ public abstract class TdpMmuFaultTests<T>
     }
 
     [Fact]
-    public void MapsA1GLeafWhenTheSlotCoversAnAlignedGiB()
+    public void Maps_a_1_g_leaf_when_the_slot_covers_an_aligned_gi_b()
     {
         var h = Harness();
         var slot = h.AddSlot(0, GiB, GiB);
@@ -80,7 +80,7 @@ public abstract class TdpMmuFaultTests<T>
     }
 
     [Fact]
-    public void WithoutGigabytePagesMapsAt2M()
+    public void Without_gigabyte_pages_maps_at2_m()
     {
         var h = Harness(maxHugePageLevel: PgLevel.Pg2M);
         h.AddSlot(0, GiB, GiB);
@@ -89,7 +89,7 @@ public abstract class TdpMmuFaultTests<T>
     }
 
     [Fact]
-    public void SlotEdgesLimitLargePages()
+    public void Slot_edges_limit_large_pages()
     {
         var h = Harness();
         h.AddSlot(0, 0, 3 * MiB);
@@ -101,7 +101,7 @@ public abstract class TdpMmuFaultTests<T>
     }
 
     [Fact]
-    public void ReadOnlySlotsMapReadOnlyAndWritesAreEmulated()
+    public void Read_only_slots_map_read_only_and_writes_are_emulated()
     {
         var h = Harness();
         var slot = h.AddSlot(0, 0x10000, 0x1000, KvmMemFlags.ReadOnly);
@@ -112,7 +112,7 @@ public abstract class TdpMmuFaultTests<T>
     }
 
     [Fact]
-    public void AGfnWithoutSlotGetsAnMmioSpteWithTheGeneration()
+    public void A_gfn_without_slot_gets_an_mmio_spte_with_the_generation()
     {
         var h = Harness();
         h.AddSlot(0, 0, MiB);
@@ -132,7 +132,7 @@ public abstract class TdpMmuFaultTests<T>
     }
 
     [Fact]
-    public void AGenerationBumpMakesMmioSptesStale()
+    public void A_generation_bump_makes_mmio_sptes_stale()
     {
         var h = Harness();
         h.AddSlot(0, 0, MiB);
@@ -147,7 +147,7 @@ public abstract class TdpMmuFaultTests<T>
     }
 
     [Fact]
-    public void AStaleMmioSpteBecomesRamWhenASlotAppears()
+    public void A_stale_mmio_spte_becomes_ram_when_a_slot_appears()
     {
         var h = Harness();
         h.Fault(0x200000);
@@ -158,7 +158,7 @@ public abstract class TdpMmuFaultTests<T>
     }
 
     [Fact]
-    public void FiveLevelRootsMapAddressesAbove48Bits()
+    public void Five_level_roots_map_addresses_above48_bits()
     {
         var h = Harness(maxPhyAddr: 52, rootLevel: PgLevel.Root5Level);
         var gpa = 1UL << 50;
@@ -173,7 +173,7 @@ public abstract class TdpMmuFaultTests<T>
     }
 
     [Fact]
-    public void AFaultOnAnAlreadyMappedGfnIsSpurious()
+    public void A_fault_on_an_already_mapped_gfn_is_spurious()
     {
         var h = Harness();
         h.AddSlot(0, 0, 0x1000);
@@ -183,7 +183,7 @@ public abstract class TdpMmuFaultTests<T>
     }
 
     [Fact]
-    public void AFrozenEntryMakesTheFaultRetry()
+    public void A_frozen_entry_makes_the_fault_retry()
     {
         var h = Harness();
         h.AddSlot(0, 0, 0x1000);
@@ -196,7 +196,7 @@ public abstract class TdpMmuFaultTests<T>
     }
 
     [Fact]
-    public void DirtyLoggingMapsAt4KWriteProtectsAndTheFastPathLogsWrites()
+    public void Dirty_logging_maps_at4_k_write_protects_and_the_fast_path_logs_writes()
     {
         var h = Harness();
         var slot = h.AddSlot(0, 0, 2 * MiB, KvmMemFlags.LogDirtyPages);
@@ -216,7 +216,7 @@ public abstract class TdpMmuFaultTests<T>
     }
 
     [Fact]
-    public void StoppingDirtyLoggingCollapsesTablesBackIntoLargePages()
+    public void Stopping_dirty_logging_collapses_tables_back_into_large_pages()
     {
         var h = Harness();
         var slot = h.AddSlot(0, 0, 2 * MiB, KvmMemFlags.LogDirtyPages);
@@ -232,7 +232,7 @@ public abstract class TdpMmuFaultTests<T>
     }
 
     [Fact]
-    public void AWriteToALargePageWhileLoggingZapsItAndMapsAt4K()
+    public void A_write_to_a_large_page_while_logging_zaps_it_and_maps_at4_k()
     {
         var h = Harness();
         var slot = h.AddSlot(0, 0, 2 * MiB);
@@ -249,7 +249,7 @@ public abstract class TdpMmuFaultTests<T>
     }
 
     [Fact]
-    public void AgingClearsTheAccessedBitAndReportsIt()
+    public void Aging_clears_the_accessed_bit_and_reports_it()
     {
         var h = Harness();
         h.AddSlot(0, 0, 0x4000);
@@ -263,7 +263,7 @@ public abstract class TdpMmuFaultTests<T>
     }
 
     [Fact]
-    public void EachAddressSpaceHasItsOwnRootAndSlots()
+    public void Each_address_space_has_its_own_root_and_slots()
     {
         var h = Harness();
         h.AddSlot(0, 0, 0x1000);
@@ -277,7 +277,7 @@ public abstract class TdpMmuFaultTests<T>
     }
 
     [Fact]
-    public void AFaultThatNeedsNoNewTableAllocatesNothing()
+    public void A_fault_that_needs_no_new_table_allocates_nothing()
     {
         var h = Harness(maxHugePageLevel: PgLevel.Pg4K);
         h.AddSlot(0, 0, 2 * MiB);

@@ -18,7 +18,7 @@ public abstract class TdpMmuZapTests<T>
     protected abstract MmioSpteMask Mmio { get; }
 
     [Fact]
-    public void ZapLeafsWritesTheNonPresentValue()
+    public void Zap_leafs_writes_the_non_present_value()
     {
         var h = Harness();
         h.AddSlot(0, 0x1000, MiB);
@@ -38,7 +38,7 @@ public abstract class TdpMmuZapTests<T>
     }
 
     [Fact]
-    public void ZapLeafsOverPartOfTwoLastLevelTablesZapsExactlyThatRange()
+    public void Zap_leafs_over_part_of_two_last_level_tables_zaps_exactly_that_range()
     {
         var h = new MmuHarness<T>(Mmio, maxHugePageLevel: PgLevel.Pg4K);
         h.AddSlot(0, 0, 4 * MiB);
@@ -68,7 +68,7 @@ public abstract class TdpMmuZapTests<T>
     }
 
     [Fact]
-    public void ZapSpRemovesOneTableAndFreesItAfterTheGracePeriod()
+    public void Zap_sp_removes_one_table_and_frees_it_after_the_grace_period()
     {
         var h = Harness();
         h.AddSlot(0, 0x1000, MiB);
@@ -89,7 +89,7 @@ public abstract class TdpMmuZapTests<T>
     }
 
     [Fact]
-    public void AnExclusiveRemovalFreezesThePresentChildrenAndDefersTheFree()
+    public void An_exclusive_removal_freezes_the_present_children_and_defers_the_free()
     {
         var h = Harness();
         h.AddSlot(0, 0x1000, MiB);
@@ -114,7 +114,7 @@ public abstract class TdpMmuZapTests<T>
     }
 
     [Fact]
-    public void TheAtomicZapFreezesTheEntryThenWritesNonPresentThenTearsDownAndLaterFreesTheChild()
+    public void The_atomic_zap_freezes_the_entry_then_writes_non_present_then_tears_down_and_later_frees_the_child()
     {
         var h = Harness();
         var slot = h.AddSlot(0, 0, 2 * MiB, KvmMemFlags.LogDirtyPages);
@@ -153,7 +153,7 @@ public abstract class TdpMmuZapTests<T>
     }
 
     [Fact]
-    public void TheFastZapInvalidatesRootsAndFreesThemWhenTheLastReferenceGoes()
+    public void The_fast_zap_invalidates_roots_and_frees_them_when_the_last_reference_goes()
     {
         var h = Harness();
         h.AddSlot(0, 0x1000, MiB);
@@ -174,7 +174,7 @@ public abstract class TdpMmuZapTests<T>
     }
 
     [Fact]
-    public void ZapAllLeavesNothing()
+    public void Zap_all_leaves_nothing()
     {
         var h = Harness();
         h.AddSlot(0, 0, 4 * MiB);
@@ -190,7 +190,7 @@ public abstract class TdpMmuZapTests<T>
     }
 
     [Fact]
-    public void ChangePteToAReadOnlyPageInstallsAReadOnlyLeafAndAWriteBreaksTheSharing()
+    public void Change_pte_to_a_read_only_page_installs_a_read_only_leaf_and_a_write_breaks_the_sharing()
     {
         var h = Harness();
         var slot = h.AddSlot(0, 0x1000, 0x1000);
@@ -210,7 +210,7 @@ public abstract class TdpMmuZapTests<T>
     }
 
     [Fact]
-    public void ChangePteToAWritablePageZapsAndTheNextFaultMapsTheNewPage()
+    public void Change_pte_to_a_writable_page_zaps_and_the_next_fault_maps_the_new_page()
     {
         var h = Harness();
         var slot = h.AddSlot(0, 0x1000, 0x1000);
@@ -224,7 +224,7 @@ public abstract class TdpMmuZapTests<T>
     }
 
     [Fact]
-    public void InvalidationsMoveTheNotifierSequence()
+    public void Invalidations_move_the_notifier_sequence()
     {
         var h = Harness();
         var seq = h.Mmu.MmuInvalidateSeq;

@@ -19,7 +19,7 @@ public class TdxFlowTests
     private const ulong Mmio = 0xFEB0_0000;
 
     [Fact]
-    public void RamExitsOnceThenMmioGoesThroughVe()
+    public void Ram_exits_once_then_mmio_goes_through_ve()
     {
         var (vm, vcpu) = Td();
         vcpu.Guest
@@ -59,7 +59,7 @@ public class TdxFlowTests
     }
 
     [Fact]
-    public void TheMmioSpteHasSuppressVeClearAndItsNeighboursKeepTheNonPresentValue()
+    public void The_mmio_spte_has_suppress_ve_clear_and_its_neighbours_keep_the_non_present_value()
     {
         var (vm, vcpu) = Td();
         vcpu.Guest.Add(GuestAccess.Read(Mmio, 4));
@@ -74,7 +74,7 @@ public class TdxFlowTests
     }
 
     [Fact]
-    public void ANonPresentEntryAlwaysExitsEvenWithVeEnabled()
+    public void A_non_present_entry_always_exits_even_with_ve_enabled()
     {
         var (vm, vcpu) = Td();
         vcpu.Guest.Add(GuestAccess.Read(0x5000));
@@ -92,7 +92,7 @@ public class TdxFlowTests
 
     [Theory]
     [MemberData(nameof(ObservablePaths))]
-    public void AZapPathWritingZeroTurnsAnExitIntoASpuriousVe(string pathName)
+    public void A_zap_path_writing_zero_turns_an_exit_into_a_spurious_ve(string pathName)
     {
         var path = System.Enum.Parse<ZapPath>(pathName);
         var correct = RunZapScenario(path, injectBug: false, out var correctVm);
@@ -113,7 +113,7 @@ public class TdxFlowTests
     }
 
     [Fact]
-    public void ZeroWrittenByTheRootZapIsOnlyVisibleToTheInvariantCheck()
+    public void Zero_written_by_the_root_zap_is_only_visible_to_the_invariant_check()
     {
         foreach (var inject in new[] { false, true })
         {
@@ -139,7 +139,7 @@ public class TdxFlowTests
     }
 
     [Fact]
-    public void AMemslotOverFormerMmioGfnsMakesThemRamWithoutAVe()
+    public void A_memslot_over_former_mmio_gfns_makes_them_ram_without_a_ve()
     {
         var (vm, vcpu) = Td();
         vcpu.Guest.Add(GuestAccess.Read(0x4000_0000, 4));
@@ -152,7 +152,7 @@ public class TdxFlowTests
     }
 
     [Fact]
-    public void TdsRejectReadOnlySlots()
+    public void Tds_reject_read_only_slots()
     {
         var (vm, _) = Td();
         Assert.Equal(KvmErrno.EINVAL, Assert.Throws<KvmException>(() => vm.SetUserMemoryRegion(1, 0x4000_0000, 0x1000, Memslots.KvmMemFlags.ReadOnly)).Errno);

@@ -15,7 +15,7 @@ public class VmFlowTests
     private const ulong Mmio = 0xFEB0_0000;
 
     [Fact]
-    public void VmxMmioGoesThroughAMisconfiguration()
+    public void Vmx_mmio_goes_through_a_misconfiguration()
     {
         var (vm, vcpu) = Vm(HostCpu.Intel);
         vcpu.Guest.Add(GuestAccess.Write(0x1000, 7)).Add(GuestAccess.Read(Mmio, 4)).Add(GuestAccess.Read(Mmio, 4));
@@ -37,7 +37,7 @@ public class VmFlowTests
     }
 
     [Fact]
-    public void NptMmioGoesThroughAReservedBitFault()
+    public void Npt_mmio_goes_through_a_reserved_bit_fault()
     {
         var (vm, vcpu) = Vm(HostCpu.Amd);
         vcpu.Guest.Add(GuestAccess.Read(0x1000)).Add(GuestAccess.Write(Mmio, 9, 2)).Add(GuestAccess.Write(Mmio, 10, 2));
@@ -61,7 +61,7 @@ public class VmFlowTests
     [Theory]
     [InlineData(CpuVendor.Intel)]
     [InlineData(CpuVendor.Amd)]
-    public void AnAccessStraddlingRamAndMmioIsSplitAtThePageBoundary(CpuVendor vendor)
+    public void An_access_straddling_ram_and_mmio_is_split_at_the_page_boundary(CpuVendor vendor)
     {
         var (vm, vcpu) = Vm(new HostCpu(vendor), ramSize: 2 * MiB);
         vm.WriteGuestMemory((2 * MiB) - 4, [1, 2, 3, 4]);
@@ -75,7 +75,7 @@ public class VmFlowTests
     }
 
     [Fact]
-    public void AnAccessStraddlingTwoSlotsIsTwoTranslations()
+    public void An_access_straddling_two_slots_is_two_translations()
     {
         var (vm, vcpu) = Vm(HostCpu.Intel, ramSize: MiB);
         vm.SetUserMemoryRegion(1, MiB, MiB);
@@ -89,7 +89,7 @@ public class VmFlowTests
     }
 
     [Fact]
-    public void WritesToAReadOnlySlotExitAsMmioAndReadsSeeTheMemory()
+    public void Writes_to_a_read_only_slot_exit_as_mmio_and_reads_see_the_memory()
     {
         var (vm, vcpu) = Vm(HostCpu.Intel);
         vm.SetUserMemoryRegion(1, 0x4000_0000, 0x1000, KvmMemFlags.ReadOnly);
@@ -107,7 +107,7 @@ public class VmFlowTests
     }
 
     [Fact]
-    public void AnInstructionFetchFromMmioIsAnInternalError()
+    public void An_instruction_fetch_from_mmio_is_an_internal_error()
     {
         var (_, vcpu) = Vm(HostCpu.Intel);
         vcpu.Guest.Add(GuestAccess.Fetch(Mmio));
@@ -116,7 +116,7 @@ public class VmFlowTests
     }
 
     [Fact]
-    public void FiveLevelTdpWhenTheGuestNeedsMoreThan48Bits()
+    public void Five_level_tdp_when_the_guest_needs_more_than48_bits()
     {
         var kvm = new Kvm(HostCpu.Intel with { MaxPhyAddr = 52, MaxTdpLevel = 5 });
         Assert.Equal(4, kvm.CreateVm(guestMaxPhyAddr: 48).RootLevel);
@@ -132,7 +132,7 @@ public class VmFlowTests
     }
 
     [Fact]
-    public void GuestAccessesAreValidated()
+    public void Guest_accesses_are_validated()
     {
         var (_, vcpu) = Vm(HostCpu.Intel);
         Assert.Throws<System.ArgumentOutOfRangeException>(() => vcpu.Guest.Add(new GuestAccess(Hardware.GuestAccessKind.Read, 0, 3)));
@@ -140,7 +140,7 @@ public class VmFlowTests
     }
 
     [Fact]
-    public void HostMemoryExhaustionSurfacesFromRunAndTheVmRecovers()
+    public void Host_memory_exhaustion_surfaces_from_run_and_the_vm_recovers()
     {
         var kvm = new Kvm(HostCpu.Intel, pageTableBudget: 44);
         var vm = kvm.CreateVm();
@@ -158,7 +158,7 @@ public class VmFlowTests
     }
 
     [Fact]
-    public void CreateVmAndVcpuFailLikeKvm()
+    public void Create_vm_and_vcpu_fail_like_kvm()
     {
         Assert.Equal(KvmErrno.EINVAL, Assert.Throws<KvmException>(() => new Kvm(HostCpu.Amd).CreateVm(KvmVmType.Tdx)).Errno);
         Assert.Equal(KvmErrno.EINVAL, Assert.Throws<KvmException>(() => new Kvm(HostCpu.Intel).CreateVm(guestMaxPhyAddr: 47)).Errno);

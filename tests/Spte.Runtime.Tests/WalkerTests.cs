@@ -44,7 +44,7 @@ internal sealed class Tables<T>
 public class EptWalkerTests
 {
     [Fact]
-    public void TranslatesAndSetsAccessedAndDirtyFlags()
+    public void Translates_and_sets_accessed_and_dirty_flags()
     {
         var t = new Tables<EptSpte>();
         t.Table[1][1] = EptSpte.FromRaw(Spte<EptSpte>.MakeSpte(1, t.Ram + 7, SpteAccess.All, hostWritable: true).Raw & ~EptSpte.Leaf.DirtyMask);
@@ -64,7 +64,7 @@ public class EptWalkerTests
     }
 
     [Fact]
-    public void ANonPresentEntryIsAViolationWithItsQualification()
+    public void A_non_present_entry_is_a_violation_with_its_qualification()
     {
         var t = new Tables<EptSpte>();
         t.Table[4][0] = EptSpte.NonPresent;
@@ -79,7 +79,7 @@ public class EptWalkerTests
     }
 
     [Fact]
-    public void AMissingPermissionIsAViolationReportingThePathsPermissions()
+    public void A_missing_permission_is_a_violation_reporting_the_paths_permissions()
     {
         var t = new Tables<EptSpte>();
         t.Table[1][1] = EptSpte.FromRaw(0x8000000000000935UL | ((t.Ram + 1) << 12));
@@ -93,7 +93,7 @@ public class EptWalkerTests
     [Theory]
     [InlineData(0x2UL, "write without read")]
     [InlineData(0x6UL, "write without read")]
-    public void WriteWithoutReadIsAMisconfiguration(ulong xwr, string reason)
+    public void Write_without_read_is_a_misconfiguration(ulong xwr, string reason)
     {
         var t = new Tables<EptSpte>();
         t.Table[1][1] = EptSpte.FromRaw(0x800UL | 0x30 | xwr | ((t.Ram + 1) << 12));
@@ -103,7 +103,7 @@ public class EptWalkerTests
     }
 
     [Fact]
-    public void KvmsVmxMmioSpteIsAMisconfiguration()
+    public void Kvms_vmx_mmio_spte_is_a_misconfiguration()
     {
         var t = new Tables<EptSpte>();
         t.Table[1][1] = Spte<EptSpte>.MakeMmioSpte(MmioSpteMask.Vmx, 1, 3, SpteAccess.All);
@@ -112,7 +112,7 @@ public class EptWalkerTests
     }
 
     [Fact]
-    public void ExecuteOnlyNeedsTheCapability()
+    public void Execute_only_needs_the_capability()
     {
         var t = new Tables<EptSpte>();
         t.Table[1][1] = EptSpte.FromRaw(0x800UL | 0x30 | 0x4 | ((t.Ram + 1) << 12));
@@ -128,7 +128,7 @@ public class EptWalkerTests
     [InlineData(3, 1UL << 6)]
     [InlineData(2, 1UL << 4)]
     [InlineData(4, 1UL << 46)]
-    public void ReservedBitsInANonLeafAreAMisconfiguration(int level, ulong bit)
+    public void Reserved_bits_in_a_non_leaf_are_a_misconfiguration(int level, ulong bit)
     {
         var t = new Tables<EptSpte>();
         t.Table[level][0] = EptSpte.FromRaw(t.Table[level][0].Raw | bit);
@@ -138,7 +138,7 @@ public class EptWalkerTests
     }
 
     [Fact]
-    public void LargeLeavesReserveTheirLowFrameBitsAndNeedSupport()
+    public void Large_leaves_reserve_their_low_frame_bits_and_need_support()
     {
         var t = new Tables<EptSpte>();
         var walker = new EptWalker(t.Host, new EptCapabilities(), null);
@@ -159,7 +159,7 @@ public class EptWalkerTests
     [InlineData(2)]
     [InlineData(3)]
     [InlineData(7)]
-    public void AReservedMemoryTypeIsAMisconfiguration(int memoryType)
+    public void A_reserved_memory_type_is_a_misconfiguration(int memoryType)
     {
         var t = new Tables<EptSpte>();
         var leaf = Spte<EptSpte>.MakeSpte(1, t.Ram, SpteAccess.All, hostWritable: true);
@@ -172,7 +172,7 @@ public class EptWalkerTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public void EveryLeafPermissionAndMemoryTypeIsJudgedAsTheSdmSays(bool executeOnly)
+    public void Every_leaf_permission_and_memory_type_is_judged_as_the_sdm_says(bool executeOnly)
     {
         var t = new Tables<EptSpte>();
         var walker = new EptWalker(t.Host, new EptCapabilities { ExecuteOnly = executeOnly }, veInfo: null);
@@ -192,7 +192,7 @@ public class EptWalkerTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public void EveryTableEntryAndLargeLeafIsJudgedAsTheSdmSaysAtEveryLevel(bool executeOnly)
+    public void Every_table_entry_and_large_leaf_is_judged_as_the_sdm_says_at_every_level(bool executeOnly)
     {
         // Bits 5..0 of an upper-level entry: XWR, then reserved bits 3..5 in a table entry or
         // the memory type in a large leaf; bit 7 is reserved in a PML4E and makes a large leaf below.
@@ -228,7 +228,7 @@ public class EptWalkerTests
     }
 
     [Fact]
-    public void AConvertibleViolationBecomesAVeWhileTheInfoAreaIsFree()
+    public void A_convertible_violation_becomes_a_ve_while_the_info_area_is_free()
     {
         var t = new Tables<EptSpte>();
         t.Table[1][1] = Spte<EptSpte>.MakeMmioSpte(MmioSpteMask.Tdx, 1, 1, SpteAccess.All);
@@ -250,7 +250,7 @@ public class EptWalkerTests
     }
 
     [Fact]
-    public void SuppressVeOnTheDecidingEntryMakesItAnExit()
+    public void Suppress_ve_on_the_deciding_entry_makes_it_an_exit()
     {
         var t = new Tables<EptSpte>();
         t.Table[1][1] = EptSpte.NonPresent;
@@ -260,7 +260,7 @@ public class EptWalkerTests
     }
 
     [Fact]
-    public void WithoutTheVeControlEveryViolationExits()
+    public void Without_the_ve_control_every_violation_exits()
     {
         var t = new Tables<EptSpte>();
         t.Table[1][1] = Spte<EptSpte>.MakeMmioSpte(MmioSpteMask.Tdx, 1, 1, SpteAccess.All);
@@ -268,7 +268,7 @@ public class EptWalkerTests
     }
 
     [Fact]
-    public void ANonPresentEntryAtAnyLevelDecides()
+    public void A_non_present_entry_at_any_level_decides()
     {
         var t = new Tables<EptSpte>();
         t.Table[3][0] = EptSpte.FromRaw(0); // what a zap that writes 0 leaves
@@ -278,7 +278,7 @@ public class EptWalkerTests
     }
 
     [Fact]
-    public void APresentLeafDecidesAPermissionViolation()
+    public void A_present_leaf_decides_a_permission_violation()
     {
         var t = new Tables<EptSpte>();
         var readOnly = 0x8000000000000935UL | ((t.Ram + 1) << 12);
@@ -290,7 +290,7 @@ public class EptWalkerTests
     }
 
     [Fact]
-    public void AFreedTableUnderAPresentEntryIsReported()
+    public void A_freed_table_under_a_present_entry_is_reported()
     {
         var t = new Tables<EptSpte>();
         t.Host.FreePageTable(t.Pfn[1]);
@@ -314,7 +314,7 @@ public class NptWalkerTests
     private const PageFaultErrorCode UserFinal = PageFaultErrorCode.User | PageFaultErrorCode.GuestFinal;
 
     [Fact]
-    public void TranslatesAndSetsAccessedAndDirtyFlags()
+    public void Translates_and_sets_accessed_and_dirty_flags()
     {
         var t = new Tables<NptSpte>();
         t.Table[1][1] = NptSpte.FromRaw(Spte<NptSpte>.MakeSpte(1, t.Ram + 3, SpteAccess.All, hostWritable: true).Raw & ~(NptSpte.Leaf.AccessedMask | NptSpte.Leaf.DirtyMask));
@@ -334,7 +334,7 @@ public class NptWalkerTests
     [InlineData(GuestAccessKind.Read, UserFinal)]
     [InlineData(GuestAccessKind.Write, UserFinal | PageFaultErrorCode.Write)]
     [InlineData(GuestAccessKind.Fetch, UserFinal | PageFaultErrorCode.Fetch)]
-    public void ANonPresentEntryFaultsWithoutP(GuestAccessKind access, PageFaultErrorCode expected)
+    public void A_non_present_entry_faults_without_p(GuestAccessKind access, PageFaultErrorCode expected)
     {
         var t = new Tables<NptSpte>();
         var r = new NptWalker(t.Host, new NptCapabilities()).Walk(t.RootPfn, 4, 0x1000, access);
@@ -344,7 +344,7 @@ public class NptWalkerTests
     }
 
     [Fact]
-    public void AnMmioSpteFaultsWithRsvd()
+    public void An_mmio_spte_faults_with_rsvd()
     {
         var t = new Tables<NptSpte>();
         t.Table[1][1] = Spte<NptSpte>.MakeMmioSpte(MmioSpteMask.Npt(46), 1, 5, SpteAccess.All);
@@ -354,7 +354,7 @@ public class NptWalkerTests
     }
 
     [Fact]
-    public void ProtectionFaultsSetP()
+    public void Protection_faults_set_p()
     {
         var t = new Tables<NptSpte>();
         var walker = new NptWalker(t.Host, new NptCapabilities());
@@ -367,7 +367,7 @@ public class NptWalkerTests
     }
 
     [Fact]
-    public void PageSizeIsReservedInThePml4e()
+    public void Page_size_is_reserved_in_the_pml4e()
     {
         var t = new Tables<NptSpte>();
         t.Table[4][0] = NptSpte.FromRaw(t.Table[4][0].Raw | NptSpte.LargeLeaf.PageSizeMask);
@@ -377,7 +377,7 @@ public class NptWalkerTests
     }
 
     [Fact]
-    public void LargeLeavesTranslateAndReserveTheirLowFrameBits()
+    public void Large_leaves_translate_and_reserve_their_low_frame_bits()
     {
         var t = new Tables<NptSpte>();
         var walker = new NptWalker(t.Host, new NptCapabilities());
@@ -396,7 +396,7 @@ public class NptWalkerTests
     }
 
     [Fact]
-    public void AddressBitsAboveMaxPhyAddrAreReserved()
+    public void Address_bits_above_max_phy_addr_are_reserved()
     {
         var t = new Tables<NptSpte>(maxPhyAddr: 40);
         t.Table[1][0] = NptSpte.FromRaw(Spte<NptSpte>.MakeSpte(1, t.Ram, SpteAccess.All, hostWritable: true).Raw | (1UL << 45));
