@@ -25,6 +25,7 @@ internal static class ZeroValues
             case OperationKind.TypeParameterObjectCreation:
             case OperationKind.ObjectCreation:
             case OperationKind.Conversion:
+            case OperationKind.With:
                 break;
             case OperationKind.Invocation when operation is IInvocationOperation { Arguments.Length: 1 } call && call.Arguments[0].Value.IsZeroConstant():
                 break;
@@ -52,6 +53,9 @@ internal static class ZeroValues
                     && invocation.Arguments[0].Value.IsZeroConstant();
             case IConversionOperation conversion:
                 return IsZeroEntry(conversion.Operand, model, out _);
+            case IWithOperation with:
+                // default(T) with { }: a copy of a zero entry that sets nothing.
+                return with.Initializer.Initializers.Length == 0 && IsZeroEntry(with.Operand.WalkDownConversions(), model, out _);
             default:
                 return false;
         }
