@@ -172,6 +172,35 @@ public sealed class InterProceduralTests
         """));
 
     [Fact]
+    public Task Generic_helpers_zero_a_slot_through_T_Zero_and_default_T() => Verify.DiagnosticsAsync(
+        """
+        using System;
+        using System.Numerics;
+        using Kvm;
+
+        class Mmu
+        {
+            [Spte.SpteSlot(typeof(EptSpte))] ulong[] _spt;
+            [Spte.SpteSlot(typeof(NptSpte))] ulong[] _npt;
+
+            void Zap(int i)
+            {
+                {|SPTE1001:Clear(ref _spt[i])|};
+                {|SPTE1002:Reset<ulong>(_spt)|};
+                Clear(ref _npt[i]);
+                Reset<ulong>(_npt);
+                Keep(ref _spt[i]);
+            }
+
+            static void Clear<T>(ref T e) where T : INumberBase<T> => e = T.Zero;
+
+            static void Reset<T>(Span<T> table) => table.Fill(default(T));
+
+            static void Keep<T>(ref T e) where T : INumberBase<T> => e = T.One;
+        }
+        """);
+
+    [Fact]
     public Task Code_that_declares_no_format_is_silent_through_helpers() => Verify.DiagnosticsAsync(
         """
         using System;

@@ -269,8 +269,22 @@ internal sealed class CallSummaries
     /// <summary>Whether a parameter can receive the caller's entries and is not marked (a marked one is checked inside the helper).</summary>
     private bool IsTracked(IParameterSymbol parameter) =>
         _model.Slot(parameter) is null
-        && (_model.IsRawTable(parameter.Type)
-            || (_model.Shape(parameter.Type) == RawShape.Scalar && parameter.RefKind is RefKind.Ref or RefKind.Out));
+        && (IsTableLike(parameter.Type)
+            || ((_model.Shape(parameter.Type) == RawShape.Scalar || IsGenericValue(parameter.Type)) && parameter.RefKind is RefKind.Ref or RefKind.Out));
+
+    /// <summary>A raw table, or a table of a type parameter (<c>T[]</c>, <c>Span&lt;T&gt;</c>, <c>T*</c>) that is one when called with <c>ulong</c>.</summary>
+    private bool IsTableLike(ITypeSymbol? type) =>
+        _model.IsRawTable(type)
+        || type switch
+        {
+            IArrayTypeSymbol { Rank: 1 } array => IsGenericValue(array.ElementType),
+            IPointerTypeSymbol pointer => IsGenericValue(pointer.PointedAtType),
+            INamedTypeSymbol { TypeArguments.Length: 1 } named when _model.Symbols.IsSpan(named) => IsGenericValue(named.TypeArguments[0]),
+            _ => false,
+        };
+
+    /// <summary>A type parameter that is not an entry type (<c>where T : ISpte&lt;T&gt;</c> is checked where it is written).</summary>
+    private bool IsGenericValue(ITypeSymbol? type) => type is ITypeParameterSymbol && _model.Entry(type) is null;
 
     private void Add((RawEffect Effect, string Why)[] effects, IParameterSymbol? parameter, RawEffect effect, string why)
     {
@@ -298,13 +312,13 @@ internal sealed class CallSummaries
                 case IArrayElementReferenceOperation element:
                     operation = element.ArrayReference;
                     break;
-                case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance } when _model.IsRawTable(instance.Type):
+                case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance } when IsTableLike(instance.Type):
                     operation = instance;
                     break;
                 case IBinaryOperation { Type: IPointerTypeSymbol } arithmetic:
                     operation = arithmetic.LeftOperand.Type is IPointerTypeSymbol ? arithmetic.LeftOperand : arithmetic.RightOperand;
                     break;
-                case IInvocationOperation invocation when _model.IsRawTable(invocation.Type):
+                case IInvocationOperation invocation when IsTableLike(invocation.Type):
                     operation = invocation.Instance ?? invocation.Arguments.ArgumentFor(0)?.Value;
                     break;
                 case { Kind: OperationKind.None }:
