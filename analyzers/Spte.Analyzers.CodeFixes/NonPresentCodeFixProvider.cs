@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Composition;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Spte.Analyzers.Diagnostics;
 
@@ -21,6 +22,19 @@ public sealed class NonPresentCodeFixProvider : SpteCodeFixProvider
     {
         var zero = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
         var value = FixSyntax.NonPresent(editor.Generator, diagnostic, editor.SemanticModel.Compilation);
+        if (diagnostic.Properties[FixProperties.Fix] == FixProperties.AssignValue)
+        {
+            // x &= 0 → x = T.NonPresentValue.
+            if (zero is AssignmentExpressionSyntax compound)
+            {
+                editor.ReplaceNode(
+                    compound,
+                    (current, generator) => generator.AssignmentStatement(((AssignmentExpressionSyntax)current).Left.WithoutTrailingTrivia(), value).WithTriviaFrom(current));
+            }
+
+            return;
+        }
+
         editor.ReplaceNode(zero, (current, _) => value.WithTriviaFrom(current));
     }
 }

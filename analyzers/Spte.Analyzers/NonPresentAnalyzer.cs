@@ -40,7 +40,11 @@ public sealed class NonPresentAnalyzer : DiagnosticAnalyzer
         OperationKind.ArrayCreation,
         OperationKind.None,
         OperationKind.Binary,
-        OperationKind.IsPattern);
+        OperationKind.IsPattern,
+        OperationKind.Switch,
+        OperationKind.SwitchExpression,
+        OperationKind.CompoundAssignment,
+        OperationKind.With);
 
     /// <inheritdoc/>
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => DiagnosticDescriptors.All;
@@ -66,7 +70,7 @@ public sealed class NonPresentAnalyzer : DiagnosticAnalyzer
         // one registration per rule made the compiler build an action table for every method and
         // call several actions per invocation. The slot flow is cached per block instead (BlockFlows).
         var model = new SpteModel(symbols);
-        var flows = new BlockFlows(model);
+        var flows = new BlockFlows(model, new CallSummaries(model, context.Compilation));
         var kinds = SlotIndexers.MayExist(context.Compilation, model) ? Kinds.Add(OperationKind.PropertyReference) : Kinds;
         context.RegisterOperationAction(c => Analyze(c, new BlockScope(flows, c.ContainingSymbol, c.Operation)), kinds);
     }
@@ -88,10 +92,26 @@ public sealed class NonPresentAnalyzer : DiagnosticAnalyzer
                 RawZeroRule.AnalyzeRawStore(context, scope);
                 ZeroFilledTableRule.AnalyzeInvocation(context, scope);
                 PresenceTestRule.AnalyzeEquals(context, scope);
+                PresenceTestRule.AnalyzeComparerEquals(context, scope);
+                CallSummaryRule.AnalyzeCall(context, scope);
+                break;
+            case OperationKind.With:
+                RawZeroRule.AnalyzeZeroEntry(context, scope);
+                break;
+            case OperationKind.Switch:
+            case OperationKind.SwitchExpression:
+                PresenceTestRule.AnalyzeSwitch(context, scope);
+                break;
+            case OperationKind.CompoundAssignment:
+                RawZeroRule.AnalyzeCompound(context, scope);
                 break;
             case OperationKind.ArrayCreation:
                 RawZeroRule.AnalyzeRawStore(context, scope);
                 ZeroFilledTableRule.AnalyzeArrayCreation(context, scope);
+                break;
+            case OperationKind.CollectionExpression:
+                RawZeroRule.AnalyzeRawStore(context, scope);
+                RawZeroRule.AnalyzeRawCollection(context, scope);
                 break;
             case OperationKind.None:
                 ZeroFilledTableRule.AnalyzeStackAlloc(context, scope);

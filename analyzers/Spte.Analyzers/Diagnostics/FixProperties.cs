@@ -12,6 +12,9 @@ internal static class FixProperties
     /// <summary>Replace the reported expression with the non-present value (<see cref="Value"/>).</summary>
     public const string ReplaceValue = "ReplaceValue";
 
+    /// <summary>Replace the reported compound assignment <c>x op= v</c> with <c>x = value</c> (<see cref="Value"/>).</summary>
+    public const string AssignValue = "AssignValue";
+
     /// <summary>Replace the reported allocation with <c>T.NewTable(n)</c>; additional location 0 is <c>n</c>.</summary>
     public const string NewTable = "NewTable";
 

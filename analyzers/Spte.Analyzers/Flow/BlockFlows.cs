@@ -14,13 +14,17 @@ internal sealed class BlockFlows
 {
     private readonly ConditionalWeakTable<IOperation, SlotFlow> _flows = new();
 
-    public BlockFlows(SpteModel model)
+    public BlockFlows(SpteModel model, CallSummaries? summaries)
     {
         Model = model;
+        Summaries = summaries;
         Paths = SlotFlow.Empty(model);
     }
 
     public SpteModel Model { get; }
+
+    /// <summary>The compilation's helper summaries (null when inter-procedural analysis is off).</summary>
+    public CallSummaries? Summaries { get; }
 
     /// <summary>A flow with no locals: follows the derivations of a slot expression that reaches no local.</summary>
     private SlotFlow Paths { get; }

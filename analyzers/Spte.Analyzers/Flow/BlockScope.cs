@@ -23,6 +23,9 @@ internal readonly struct BlockScope
 
     public SpteModel Model => _flows.Model;
 
+    /// <summary>The compilation's helper summaries, if inter-procedural analysis is on.</summary>
+    public CallSummaries? Summaries => _flows.Summaries;
+
     /// <summary>The symbol that owns the block (method, field, property).</summary>
     public ISymbol Owner { get; }
 

@@ -30,6 +30,36 @@ internal static class Destinations
     }
 
     /// <summary>
+    /// <see cref="SlotOf"/> for a sequence of raw values, also when it is first copied into the
+    /// table that is stored: spread into a collection expression (<c>[.. zeros]</c>) or materialised
+    /// (<c>zeros.ToArray()</c>, <c>zeros.AsSpan()</c>).
+    /// </summary>
+    public static FormatInfo? SlotOfSequence(IOperation operation, BlockScope scope)
+    {
+        for (var depth = 0; depth < 4; depth++)
+        {
+            var value = operation.ClimbToConsumer();
+            switch (value.Parent)
+            {
+                case ISpreadOperation { Parent: ICollectionExpressionOperation collection }:
+                    operation = collection;
+                    continue;
+                case IArgumentOperation { Parent: IInvocationOperation call } argument
+                    when argument.Parameter?.Ordinal == 0 && Rules.KnownMethods.IsMaterialise(call.TargetMethod):
+                    operation = call;
+                    continue;
+                case IInvocationOperation call when call.Instance == value && call.TargetMethod.Name is "ToArray" or "AsSpan" or "AsMemory":
+                    operation = call;
+                    continue;
+            }
+
+            break;
+        }
+
+        return SlotOf(operation, scope);
+    }
+
+    /// <summary>
     /// The typed pointer an allocation is converted to (<c>(T*)NativeMemory.AllocZeroed(…)</c>).
     /// </summary>
     public static EntryType? TypedPointer(IOperation operation, SpteModel model)

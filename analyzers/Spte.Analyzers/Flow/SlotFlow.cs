@@ -78,6 +78,8 @@ internal sealed class SlotFlow
                     return localSlot(local.Local);
                 case IInvocationOperation invocation when _model.Slot(invocation.TargetMethod) is { } returned:
                     return returned;
+                case IInvocationOperation invocation when Retyped(invocation) is { } retyped:
+                    return retyped;
                 case IPropertyReferenceOperation property when _model.Slot(property.Property) is { } marked:
                     return marked;
                 case IPropertyReferenceOperation { Instance: { } instance } property
@@ -91,6 +93,22 @@ internal sealed class SlotFlow
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// <c>MemoryMarshal.Cast&lt;T, ulong&gt;(table)</c>, <c>Unsafe.As&lt;T[], ulong[]&gt;(table)</c>,
+    /// <c>Unsafe.As&lt;T, ulong&gt;(ref entry)</c>: typed entries of a format seen as raw values.
+    /// </summary>
+    private FormatInfo? Retyped(IInvocationOperation invocation)
+    {
+        if (_model.Shape(invocation.Type) == RawShape.None
+            || !Rules.KnownMethods.IsRetype(invocation.TargetMethod, _model.Symbols)
+            || invocation.Arguments.ArgumentFor(0)?.Value.WalkDownConversions().Type is not { } source)
+        {
+            return null;
+        }
+
+        return (_model.Entry(source) ?? _model.TableElement(source))?.Format;
     }
 
     /// <summary>The format of the slot local <paramref name="local"/>, if it is one.</summary>

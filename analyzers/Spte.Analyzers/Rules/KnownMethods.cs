@@ -65,4 +65,33 @@ internal static class KnownMethods
         && !method.IsStatic
         && method.Parameters.Length == 1
         && SymbolEqualityComparer.Default.Equals(method.Parameters[0].Type, receiverType);
+
+    /// <summary><c>Array.Resize&lt;T&gt;(ref a, n)</c>: the new elements are zero.</summary>
+    public static bool IsArrayResize(IMethodSymbol method, SpteSymbols symbols) =>
+        method.Name == "Resize" && SpteSymbols.Is(method.ContainingType, symbols.Array);
+
+    /// <summary><c>Unsafe.InitBlock</c> / <c>Unsafe.InitBlockUnaligned</c>.</summary>
+    public static bool IsInitBlock(IMethodSymbol method, SpteSymbols symbols) =>
+        method.Name is "InitBlock" or "InitBlockUnaligned" && SpteSymbols.Is(method.ContainingType, symbols.Unsafe);
+
+    /// <summary><c>ArrayPool&lt;T&gt;.Rent(n)</c>: a table whose contents are whatever the pool held (zeros when fresh).</summary>
+    public static bool IsPoolRent(IMethodSymbol method, SpteSymbols symbols) =>
+        method.Name == "Rent" && method.ContainingType is { } type && SpteSymbols.Is(type.OriginalDefinition, symbols.ArrayPool);
+
+    /// <summary><c>Enumerable.Repeat(value, n)</c>.</summary>
+    public static bool IsRepeat(IMethodSymbol method, SpteSymbols symbols) =>
+        method.Name == "Repeat" && SpteSymbols.Is(method.ContainingType, symbols.Enumerable);
+
+    /// <summary>
+    /// <c>MemoryMarshal.Cast&lt;TFrom, TTo&gt;</c> and <c>Unsafe.As&lt;TFrom, TTo&gt;</c>: the same
+    /// memory re-typed, so a raw view of a typed table is a slot of its format.
+    /// </summary>
+    public static bool IsRetype(IMethodSymbol method, SpteSymbols symbols) =>
+        method.TypeArguments.Length == 2
+        && ((method.Name == "Cast" && SpteSymbols.Is(method.ContainingType, symbols.MemoryMarshal))
+            || (method.Name == "As" && SpteSymbols.Is(method.ContainingType, symbols.Unsafe)));
+
+    /// <summary><c>ToArray()</c>, <c>ToList()</c>, <c>AsSpan()</c> and the like called as extensions on a sequence: the same elements.</summary>
+    public static bool IsMaterialise(IMethodSymbol method) =>
+        method.IsExtensionMethod && method.Name is "ToArray" or "ToList" or "AsSpan" or "AsMemory" or "ToImmutableArray";
 }

@@ -148,6 +148,83 @@ internal static class RawZeroRule
         }
     }
 
+    /// <summary>
+    /// <c>slot &amp;= 0</c>, <c>slot *= 0</c>, <c>slot ^= slot</c>, <c>slot -= slot</c>: a compound
+    /// assignment whose result is zero whatever the slot held. The fix writes <c>slot = T.NonPresentValue</c>.
+    /// </summary>
+    public static void AnalyzeCompound(OperationAnalysisContext context, BlockScope scope)
+    {
+        var compound = (ICompoundAssignmentOperation)context.Operation;
+        if (scope.Model.Shape(compound.Target.Type) != RawShape.Scalar || !ZeroesTarget(compound))
+        {
+            return;
+        }
+
+        if (scope.SlotOf(compound.Target) is { ZeroIsWrong: true } format)
+        {
+            context.ReportDiagnostic(Reports.ZeroCompound(compound, format));
+        }
+    }
+
+    private static bool ZeroesTarget(ICompoundAssignmentOperation compound)
+    {
+        var value = compound.Value.WalkDownConversions();
+        switch (compound.OperatorKind)
+        {
+            case BinaryOperatorKind.And or BinaryOperatorKind.Multiply:
+                return value.IsZeroConstant();
+            case BinaryOperatorKind.ExclusiveOr or BinaryOperatorKind.Subtract:
+                // The same side-effect-free location on both sides: x ^= x, a[i] -= a[i].
+                return IsPlainReference(compound.Target)
+                    && IsPlainReference(value)
+                    && SyntaxFactoryEquivalent(compound.Target, value);
+            default:
+                return false;
+        }
+    }
+
+    private static bool IsPlainReference(IOperation operation) => operation switch
+    {
+        ILocalReferenceOperation or IParameterReferenceOperation => true,
+        IFieldReferenceOperation field => field.Instance is null or IInstanceReferenceOperation || IsPlainReference(field.Instance),
+        IArrayElementReferenceOperation element => IsPlainReference(element.ArrayReference) && element.Indices.All(i => i.ConstantValue.HasValue || IsPlainReference(i)),
+        _ => false,
+    };
+
+    private static bool SyntaxFactoryEquivalent(IOperation left, IOperation right) =>
+        left.Syntax.IsEquivalentTo(right.Syntax, topLevel: false);
+
+    /// <summary>
+    /// A collection expression stored as a raw slot table: <c>[0, 0]</c> reports each zero element;
+    /// <c>[.. zeros]</c> is reported where <c>zeros</c> is made (SPTE1002, <see cref="ZeroFilledTableRule"/>).
+    /// </summary>
+    public static void AnalyzeRawCollection(OperationAnalysisContext context, BlockScope scope)
+    {
+        var collection = (ICollectionExpressionOperation)context.Operation;
+        var model = scope.Model;
+        if (!model.IsRawTable(collection.Type))
+        {
+            return;
+        }
+
+        var any = false;
+        foreach (var element in collection.Elements)
+        {
+            any |= element is not ISpreadOperation && ZeroValues.HasRawZero(element, model);
+        }
+
+        if (any && Destinations.SlotOf(collection, scope) is { ZeroIsWrong: true } format)
+        {
+            foreach (var element in collection.Elements)
+            {
+                if (element is not ISpreadOperation)
+                {
+                    Check(context, format, element, model);
+                }
+            }
+        }
+    }
+
     private static void CheckArguments(OperationAnalysisContext context, ImmutableArray<IArgumentOperation> arguments, SpteModel model)
     {
         foreach (var argument in arguments)
@@ -187,7 +264,8 @@ internal static class RawZeroRule
     private static bool IsOtherRulesArgument(IArgumentOperation argument, SpteModel model) =>
         argument.Parent is IInvocationOperation invocation
         && (KnownMethods.IsFill(invocation.TargetMethod, model.Symbols)
-            || KnownMethods.IsEntryEquals(invocation.TargetMethod, invocation.Instance?.Type));
+            || KnownMethods.IsEntryEquals(invocation.TargetMethod, invocation.Instance?.Type)
+            || PresenceTestRule.IsComparerEquals(invocation.TargetMethod, model.Symbols));
 
     private static void CheckExchange(OperationAnalysisContext context, IInvocationOperation invocation, BlockScope scope)
     {

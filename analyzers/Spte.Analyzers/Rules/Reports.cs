@@ -31,6 +31,42 @@ internal static class Reports
             format.NonPresentText,
             format.Name + ".NonPresentValue");
 
+    /// <summary>SPTE1001 for a compound assignment that leaves a slot zero (<c>slot &amp;= 0</c>).</summary>
+    public static Diagnostic ZeroCompound(IOperation compound, FormatInfo format) =>
+        Diagnostic.Create(
+            DiagnosticDescriptors.RawZeroEntry,
+            compound.Syntax.GetLocation(),
+            RawProperties(FixProperties.AssignValue, format),
+            Text(compound),
+            format.Name,
+            format.NonPresentText,
+            format.Name + ".NonPresentValue");
+
+    /// <summary>
+    /// SPTE1001 at a call of a helper that writes a raw zero into the slot passed to it (or whose
+    /// returned zero lands in a slot); no fix at the call, the helper is what to change.
+    /// </summary>
+    public static Diagnostic ZeroThroughHelper(IOperation call, FormatInfo format, string helper, string what) =>
+        Diagnostic.Create(
+            DiagnosticDescriptors.RawZeroEntry,
+            call.Syntax.GetLocation(),
+            RawProperties(null, format),
+            Text(call),
+            format.Name,
+            format.NonPresentText,
+            format.Name + ".NonPresentValue in '" + helper + "', which " + what + " (no automatic fix at the call: change the helper)");
+
+    /// <summary>SPTE1002 at a call of a helper that zero-fills the slot table passed to it, or returns a zero-filled table stored in a slot.</summary>
+    public static Diagnostic ZeroTableThroughHelper(IOperation call, FormatInfo format, string helper, string what) =>
+        Diagnostic.Create(
+            DiagnosticDescriptors.ZeroFilledTable,
+            call.Syntax.GetLocation(),
+            RawProperties(null, format),
+            Text(call),
+            format.Name,
+            format.NonPresentText,
+            "fill it with " + format.Name + ".NonPresentValue in '" + helper + "', which " + what + " (no automatic fix at the call: change the helper)");
+
     /// <summary>SPTE1002 for a typed table (<c>T[]</c>, <c>Span&lt;T&gt;</c>, <c>T*</c>).</summary>
     public static Diagnostic ZeroTable(IOperation reported, EntryType entry, TableFix fix) =>
         Table(reported, ValueProperties(fix.Kind, entry).AddRange(fix.Properties), fix.Locations, entry.Format, fix.Advice(entry.Format, entry.NonPresentText));
@@ -40,10 +76,15 @@ internal static class Reports
         Table(reported, RawProperties(fix.Kind, format).AddRange(fix.Properties), fix.Locations, format, fix.Advice(format, format.Name + ".NonPresentValue"));
 
     /// <summary>SPTE1003 for a presence test by comparison.</summary>
-    public static Diagnostic Comparison(IOperation comparison, PresenceMatch match, bool negate)
+    public static Diagnostic Comparison(IOperation comparison, PresenceMatch match, bool negate, bool fixable = true)
     {
-        var properties = ImmutableDictionary<string, string?>.Empty
-            .Add(FixProperties.Fix, FixProperties.IsPresent)
+        var properties = ImmutableDictionary<string, string?>.Empty;
+        if (fixable)
+        {
+            properties = properties.Add(FixProperties.Fix, FixProperties.IsPresent);
+        }
+
+        properties = properties
             .Add(FixProperties.Negate, negate ? "true" : "false")
             .Add(FixProperties.Operand, match.Form)
             .Add(FixProperties.Format, match.Format.Key);
@@ -62,8 +103,11 @@ internal static class Reports
             Text(comparison),
             match.Format.Name,
             match.AgainstZero ? "zero" : "the non-present value",
-            (negate ? "!" : string.Empty) + test);
+            (negate ? "!" : string.Empty) + test + (fixable ? string.Empty : NoFix));
     }
+
+    /// <summary>Appended to a message whose rewrite needs a person (the docs page shows it).</summary>
+    public const string NoFix = " (no automatic fix: see the rule's page for the hand rewrite)";
 
     private static Diagnostic Table(
         IOperation reported,

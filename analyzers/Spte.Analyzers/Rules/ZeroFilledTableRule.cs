@@ -42,7 +42,7 @@ internal static class ZeroFilledTableRule
             context.ReportDiagnostic(Reports.ZeroTable(creation, entry, fix));
         }
         else if (array is { Rank: 1, ElementType.SpecialType: SpecialType.System_UInt64 }
-            && Destinations.SlotOf(creation, scope) is { ZeroIsWrong: true } format)
+            && Destinations.SlotOfSequence(creation, scope) is { ZeroIsWrong: true } format)
         {
             context.ReportDiagnostic(Reports.ZeroRawTable(creation, format, FillAfter(creation, model)));
         }
@@ -107,6 +107,26 @@ internal static class ZeroFilledTableRule
         {
             ReportTable(context, invocation, invocation.Arguments.ArgumentFor(0)?.Value, scope, TableFix.None);
         }
+        else if (KnownMethods.IsArrayResize(method, symbols))
+        {
+            // The grown tail is zero; no rewrite keeps Resize's semantics in one expression.
+            ReportTable(context, invocation, invocation.Arguments.ArgumentFor(0)?.Value, scope, TableFix.None);
+        }
+        else if (KnownMethods.IsInitBlock(method, symbols))
+        {
+            if (invocation.Arguments.ArgumentFor(1)?.Value is { } fill && fill.IsZeroConstant())
+            {
+                ReportTable(context, invocation, invocation.Arguments.ArgumentFor(0)?.Value, scope, TableFix.None);
+            }
+        }
+        else if (KnownMethods.IsPoolRent(method, symbols))
+        {
+            AnalyzeRent(context, invocation, scope);
+        }
+        else if (KnownMethods.IsRepeat(method, symbols))
+        {
+            AnalyzeRepeat(context, invocation, scope);
+        }
         else if (KnownMethods.IsNativeAllocZeroed(method, symbols))
         {
             if (Destinations.TypedPointer(invocation, scope.Model) is { Format.ZeroIsWrong: true } entry)
@@ -143,6 +163,48 @@ internal static class ZeroFilledTableRule
             && Destinations.SlotOf(invocation, scope) is { ZeroIsWrong: true } format)
         {
             context.ReportDiagnostic(Reports.ZeroRawTable(invocation, format, FillAfter(invocation, model)));
+        }
+    }
+
+    /// <summary><c>ArrayPool&lt;T&gt;.Shared.Rent(n)</c> not filled by the next statement: fresh pool arrays are zero.</summary>
+    private static void AnalyzeRent(OperationAnalysisContext context, IInvocationOperation invocation, BlockScope scope)
+    {
+        var model = scope.Model;
+        if (invocation.Type is not IArrayTypeSymbol array || Destinations.IsFilledRightAfter(invocation, model))
+        {
+            return;
+        }
+
+        if (model.Entry(array.ElementType) is { Format.ZeroIsWrong: true } entry)
+        {
+            context.ReportDiagnostic(Reports.ZeroTable(invocation, entry, FillAfter(invocation, model)));
+        }
+        else if (array.ElementType.SpecialType == SpecialType.System_UInt64
+            && Destinations.SlotOf(invocation, scope) is { ZeroIsWrong: true } format)
+        {
+            context.ReportDiagnostic(Reports.ZeroRawTable(invocation, format, FillAfter(invocation, model)));
+        }
+    }
+
+    /// <summary>
+    /// <c>Enumerable.Repeat(0UL, n)</c> that becomes a slot table (<c>.ToArray()</c>, <c>[.. ]</c>):
+    /// reported at the zero, which the fix replaces. A zero entry (<c>Repeat(default(T), n)</c>) is
+    /// SPTE1001's, as any zero entry passed as an argument.
+    /// </summary>
+    private static void AnalyzeRepeat(OperationAnalysisContext context, IInvocationOperation invocation, BlockScope scope)
+    {
+        var model = scope.Model;
+        if (invocation.TargetMethod.TypeArguments is not { Length: 1 } typeArguments || typeArguments[0].SpecialType != SpecialType.System_UInt64
+            || invocation.Arguments.ArgumentFor(0)?.Value is not { } value
+            || !ZeroValues.HasRawZero(value, model)
+            || Destinations.SlotOfSequence(invocation, scope) is not { ZeroIsWrong: true } format)
+        {
+            return;
+        }
+
+        foreach (var leaf in ZeroValues.RawZeroLeaves(value, model))
+        {
+            context.ReportDiagnostic(Reports.ZeroRawTable(leaf, format, TableFix.InPlace(FixProperties.ReplaceValue)));
         }
     }
 

@@ -25,6 +25,7 @@ internal static class ZeroValues
             case OperationKind.TypeParameterObjectCreation:
             case OperationKind.ObjectCreation:
             case OperationKind.Conversion:
+            case OperationKind.With:
                 break;
             case OperationKind.Invocation when operation is IInvocationOperation { Arguments.Length: 1 } call && call.Arguments[0].Value.IsZeroConstant():
                 break;
@@ -52,6 +53,9 @@ internal static class ZeroValues
                     && invocation.Arguments[0].Value.IsZeroConstant();
             case IConversionOperation conversion:
                 return IsZeroEntry(conversion.Operand, model, out _);
+            case IWithOperation with:
+                // default(T) with { }: a copy of a zero entry that sets nothing.
+                return with.Initializer.Initializers.Length == 0 && IsZeroEntry(with.Operand.WalkDownConversions(), model, out _);
             default:
                 return false;
         }
@@ -150,6 +154,12 @@ internal static class ZeroValues
                 }
 
                 return any;
+            case IPropertyReferenceOperation { Instance: null } zero when IsGenericMathZero(zero.Property):
+                // T.Zero / T.AdditiveIdentity in a helper over INumberBase<T>: 0 when called with ulong.
+                return Found(value, leaves);
+            case IDefaultValueOperation { Type: ITypeParameterSymbol } when model.Entry(value.Type) is null:
+                // default(T) in a helper over any T: 0 when called with ulong.
+                return Found(value, leaves);
             case IPropertyReferenceOperation { Instance: { } instance } property
                 when model.Entry(instance.Type) is { } entry
                 && EntryType.IsMember(property.Property, entry.Raw)
@@ -159,6 +169,12 @@ internal static class ZeroValues
                 return false;
         }
     }
+
+    /// <summary><c>INumberBase&lt;T&gt;.Zero</c> or <c>IAdditiveIdentity&lt;T, T&gt;.AdditiveIdentity</c>.</summary>
+    private static bool IsGenericMathZero(IPropertySymbol property) =>
+        property is { IsStatic: true, Name: "Zero" or "AdditiveIdentity", ContainingType: { } type }
+        && type.Name is "INumberBase" or "IAdditiveIdentity"
+        && type.ContainingNamespace is { Name: "Numerics", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
 
     private static bool Found(IOperation leaf, List<IOperation>? leaves)
     {

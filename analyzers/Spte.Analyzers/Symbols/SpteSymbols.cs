@@ -31,7 +31,25 @@ internal sealed class SpteSymbols
         GC = compilation.GetBestTypeByMetadataName("System.GC");
         NativeMemory = compilation.GetBestTypeByMetadataName("System.Runtime.InteropServices.NativeMemory");
         MemoryExtensions = compilation.GetBestTypeByMetadataName("System.MemoryExtensions");
+        EqualityComparer = compilation.GetBestTypeByMetadataName("System.Collections.Generic.EqualityComparer`1");
+        IEqualityComparer = compilation.GetBestTypeByMetadataName("System.Collections.Generic.IEqualityComparer`1");
+        MemoryMarshal = compilation.GetBestTypeByMetadataName("System.Runtime.InteropServices.MemoryMarshal");
+        Unsafe = compilation.GetBestTypeByMetadataName("System.Runtime.CompilerServices.Unsafe");
+        ArrayPool = compilation.GetBestTypeByMetadataName("System.Buffers.ArrayPool`1");
+        Enumerable = compilation.GetBestTypeByMetadataName("System.Linq.Enumerable");
     }
+
+    public INamedTypeSymbol? EqualityComparer { get; }
+
+    public INamedTypeSymbol? IEqualityComparer { get; }
+
+    public INamedTypeSymbol? MemoryMarshal { get; }
+
+    public INamedTypeSymbol? Unsafe { get; }
+
+    public INamedTypeSymbol? ArrayPool { get; }
+
+    public INamedTypeSymbol? Enumerable { get; }
 
     public INamedTypeSymbol FormatAttribute { get; }
 

@@ -19,6 +19,20 @@ internal static class Verifier<TFix>
     /// <summary>Only the analyzer: every marked diagnostic and nothing else.</summary>
     public static Task DiagnosticsAsync(string source) => new Test(source, fixedSource: null).RunAsync();
 
+    /// <summary>Only the analyzer, over several files of one project (markup in any of them).</summary>
+    public static Task DiagnosticsAsync(params (string Name, string Source)[] sources)
+    {
+        var test = new Test(string.Empty, fixedSource: null);
+        test.TestState.Sources.Clear();
+        foreach (var source in sources)
+        {
+            test.TestState.Sources.Add(source);
+        }
+
+        test.TestState.Sources.Add((Formats.FileName, Formats.Source));
+        return test.RunAsync();
+    }
+
     /// <summary>
     /// Only the analyzer, under an <c>.editorconfig</c>: exactly <paramref name="expected"/> (markup
     /// locations <c>{|#0:…|}</c>) and nothing else.
