@@ -1,4 +1,5 @@
 using Spte.Runtime.Formats;
+using Spte.Runtime.Memory;
 using Spte.Runtime.Mmu;
 using Spte.Runtime.Mmu.Spte;
 using Xunit;
@@ -57,6 +58,19 @@ public class KvmBugTests
         var (_, leaf) = h.Last(0x1000);
         h.Mmu.ZapValueOverride = _ => EptSpte.FromRaw(leaf.Raw ^ (1UL << 30));
         Assert.Throws<KvmBugException>(() => h.Mmu.ZapGfnRange(0, 0, 1));
+        Assert.True(h.Mmu.Bugged);
+    }
+
+    [Fact]
+    public void An_empty_memory_cache_under_the_mmu_lock_is_a_kvm_bug()
+    {
+        var h = new MmuHarness<EptSpte>(MmioSpteMask.Vmx);
+        var empty = new MemoryCache<EptSpte>(h.Host);
+        using (h.Mmu.ReadLock())
+        {
+            Assert.Throws<KvmBugException>(() => h.Mmu.Tdp.GetRoot(1, empty));
+        }
+
         Assert.True(h.Mmu.Bugged);
     }
 }

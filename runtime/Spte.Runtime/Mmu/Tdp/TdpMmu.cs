@@ -228,9 +228,14 @@ internal sealed partial class TdpMmu<T>
         Rcu.CallRcu(() => FreeSp(sp));
     }
 
-    /// <summary><c>tdp_mmu_alloc_sp</c> + <c>tdp_mmu_init_sp</c>: a fresh table from the vCPU's cache.</summary>
-    private static KvmMmuPage<T> AllocSp(MemoryCache<T> cache, int level, ulong gfn, int asId, KvmMmuPage<T>? parent, int parentIndex) =>
-        new(cache.Alloc(), level, gfn, asId, parent, parentIndex);
+    /// <summary>
+    /// <c>tdp_mmu_alloc_sp</c> + <c>tdp_mmu_init_sp</c>: a fresh table from the vCPU's cache. Every
+    /// path tops the cache up before taking the lock, so an empty one here is a KVM bug.
+    /// </summary>
+    private KvmMmuPage<T> AllocSp(MemoryCache<T> cache, int level, ulong gfn, int asId, KvmMmuPage<T>? parent, int parentIndex) =>
+        cache.Count == 0
+            ? throw _kvm.KvmBug($"The memory cache is empty under the MMU lock (level {level} gfn 0x{gfn:X}): a path forgot to top it up.")
+            : new(cache.Alloc(), level, gfn, asId, parent, parentIndex);
 
     /// <summary><c>tdp_account_mmu_page</c>: the table is now part of a tree.</summary>
     private void TdpAccountMmuPage(KvmMmuPage<T> sp) => _kvm.AccountMmuPage(sp);
