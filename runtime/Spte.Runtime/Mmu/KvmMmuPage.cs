@@ -5,9 +5,10 @@ using Spte.Runtime.Mmu.Spte;
 namespace Spte.Runtime.Mmu;
 
 /// <summary>
-/// KVM's <c>struct kvm_mmu_page</c> for the TDP MMU: one page table, the level of its entries,
-/// the first GFN it maps, and where it is linked from (<c>sp-&gt;ptep</c>). A root also carries
-/// a reference count and the <c>role.invalid</c> flag.
+/// KVM's <c>struct kvm_mmu_page</c>, shared by the TDP MMU and (to come) the legacy MMU: one
+/// page table, its role (level, address space, direct, access), the first GFN it maps, and where
+/// it is linked from (<c>sp-&gt;ptep</c>). A root also carries a reference count and the
+/// <c>role.invalid</c> flag.
 /// </summary>
 /// <typeparam name="T">The entry format.</typeparam>
 internal sealed class KvmMmuPage<T>
@@ -19,9 +20,8 @@ internal sealed class KvmMmuPage<T>
     {
         Pfn = page.Pfn;
         Spt = page.Spt;
-        Level = level;
+        Role = KvmMmuPageRole.Tdp(level, asId);
         Gfn = gfn;
-        AsId = asId;
         Parent = parent;
         ParentIndex = parentIndex;
     }
@@ -32,14 +32,17 @@ internal sealed class KvmMmuPage<T>
     /// <summary>The 512 entries (<c>sp-&gt;spt</c>).</summary>
     public T[] Spt { get; }
 
+    /// <summary>What the page is (<c>sp-&gt;role</c>).</summary>
+    public KvmMmuPageRole Role { get; }
+
     /// <summary>The level of the entries in this table (<c>role.level</c>).</summary>
-    public int Level { get; }
+    public int Level => Role.Level;
 
     /// <summary>The first GFN the table maps (<c>sp-&gt;gfn</c>).</summary>
     public ulong Gfn { get; }
 
     /// <summary>The address space (<c>kvm_mmu_page_as_id</c>).</summary>
-    public int AsId { get; }
+    public int AsId => Role.AsId;
 
     /// <summary>Whether this is a root (it has no parent entry).</summary>
     public bool IsRoot => Parent is null;
