@@ -62,6 +62,21 @@ public class KvmBugTests
     }
 
     [Fact]
+    public void A_walk_that_reaches_a_freed_table_is_a_kvm_bug()
+    {
+        var h = new MmuHarness<EptSpte>(MmioSpteMask.Vmx, maxHugePageLevel: 1);
+        h.AddSlot(0, 0, 4 * MiB);
+        Assert.Equal(PageFaultResult.Fixed, h.Fault(0x1000));
+
+        // The level-1 table goes back to the host while the level-2 entry still points to it.
+        var (_, pde) = h.Mmu.Tdp.GetWalk(h.Root, 1)[^2];
+        h.Host.FreePageTable(pde.Pfn);
+
+        Assert.Throws<KvmBugException>(() => h.Mmu.ZapGfnRange(0, 0, 1));
+        Assert.True(h.Mmu.Bugged);
+    }
+
+    [Fact]
     public void An_empty_memory_cache_under_the_mmu_lock_is_a_kvm_bug()
     {
         var h = new MmuHarness<EptSpte>(MmioSpteMask.Vmx);

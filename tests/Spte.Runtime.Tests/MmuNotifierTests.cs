@@ -29,6 +29,41 @@ public class MmuNotifierTests
     }
 
     [Fact]
+    public void An_invalidation_holds_off_only_faults_on_its_own_gfns()
+    {
+        var h = new MmuHarness<EptSpte>(MmioSpteMask.Vmx, maxHugePageLevel: 1);
+        var slot = h.AddSlot(0, 0, MiB);
+        IMmuNotifier notifier = h.Mmu;
+
+        notifier.InvalidateRangeStart(slot.Backing, 1, 2);
+        Assert.Equal(PageFaultResult.Fixed, h.Fault(0x5000));
+        Assert.Equal(PageFaultResult.Retry, h.Mmu.PageFault(h.Root, 0x1000, PageFaultErrorCode.User, h.Cache));
+
+        // A second invalidation widens the range to cover both, until the last one ends (KVM's
+        // kvm_mmu_invalidate_range_add): GFN 4 lies between them.
+        notifier.InvalidateRangeStart(slot.Backing, 7, 8);
+        Assert.Equal(PageFaultResult.Retry, h.Mmu.PageFault(h.Root, 0x4000, PageFaultErrorCode.User, h.Cache));
+        notifier.InvalidateRangeEnd(slot.Backing, 1, 2);
+        Assert.Equal(PageFaultResult.Retry, h.Mmu.PageFault(h.Root, 0x4000, PageFaultErrorCode.User, h.Cache));
+        notifier.InvalidateRangeEnd(slot.Backing, 7, 8);
+
+        Assert.Equal(PageFaultResult.Fixed, h.Fault(0x4000));
+        Assert.Equal(PageFaultResult.Fixed, h.Fault(0x1000));
+        h.AssertInvariants();
+    }
+
+    [Fact]
+    public void An_invalidation_end_without_its_start_is_a_kvm_bug()
+    {
+        var h = new MmuHarness<EptSpte>(MmioSpteMask.Vmx);
+        var slot = h.AddSlot(0, 0, MiB);
+        IMmuNotifier notifier = h.Mmu;
+
+        Assert.Throws<KvmBugException>(() => notifier.InvalidateRangeEnd(slot.Backing, 1, 2));
+        Assert.True(h.Mmu.Bugged);
+    }
+
+    [Fact]
     public void Invalidate_range_start_zaps_the_gfns_of_every_slot_over_the_backing()
     {
         var h = new MmuHarness<EptSpte>(MmioSpteMask.Vmx, maxHugePageLevel: 1);

@@ -19,7 +19,7 @@ public class TdpIterTests
         h.Fault(0x1000);
         h.Fault(0x2000);
         var visited = new List<(int Level, ulong Gfn)>();
-        for (var it = new TdpIter<EptSpte>(h.Host, h.Root, PgLevel.Pg4K, 0); it.Valid && it.Gfn < 4; it.Next())
+        for (var it = new TdpIter<EptSpte>(h.Mmu, h.Root, PgLevel.Pg4K, 0); it.Valid && it.Gfn < 4; it.Next())
         {
             visited.Add((it.Level, it.Gfn));
         }
@@ -34,7 +34,7 @@ public class TdpIterTests
         h.AddSlot(0, 0x1000, 0x2000);
         h.Fault(0x1000);
         var levels = new List<int>();
-        for (var it = new TdpIter<NptSpte>(h.Host, h.Root, PgLevel.Pg2M, 0); it.Valid && it.Gfn < 1024; it.Next())
+        for (var it = new TdpIter<NptSpte>(h.Mmu, h.Root, PgLevel.Pg2M, 0); it.Valid && it.Gfn < 1024; it.Next())
         {
             levels.Add(it.Level);
         }
@@ -49,7 +49,7 @@ public class TdpIterTests
         var gfn = (1UL << 38) + 5;
         h.AddSlot(0, gfn << 12, 0x1000);
         h.Fault(gfn << 12);
-        var it = new TdpIter<EptSpte>(h.Host, h.Root, PgLevel.Pg4K, gfn);
+        var it = new TdpIter<EptSpte>(h.Mmu, h.Root, PgLevel.Pg4K, gfn);
         var levels = new List<int>();
         for (; it.Valid && it.Gfn <= gfn; it.Next())
         {

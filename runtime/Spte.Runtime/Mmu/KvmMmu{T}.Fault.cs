@@ -121,11 +121,11 @@ internal sealed partial class KvmMmu<T>
     }
 
     /// <summary>
-    /// KVM's <c>is_page_fault_stale</c>: the root was invalidated, or an invalidation ran (or is
-    /// running) since faultin looked up the host page.
+    /// KVM's <c>is_page_fault_stale</c>: the root was invalidated, or an invalidation of the GFN is
+    /// running, or one ended, since faultin looked up the host page.
     /// </summary>
     private bool IsPageFaultStale(KvmMmuPage<T> root, in KvmPageFault fault) =>
-        IsObsoleteRoot(root) || MmuInvalidateRetry(fault.MmuSeq);
+        IsObsoleteRoot(root) || MmuInvalidateRetryGfn(fault.MmuSeq, fault.Gfn);
 
     /// <summary>
     /// KVM's <c>handle_mmio_page_fault</c>: the SPTE that raised the reserved-bit fault is an

@@ -1,4 +1,3 @@
-using System.Threading;
 using Spte.Runtime.Memslots;
 using Spte.Runtime.X86;
 
@@ -7,8 +6,6 @@ namespace Spte.Runtime.Mmu;
 /// <summary>Faultin: from a GFN to the host frame and the level it may be mapped at.</summary>
 internal sealed partial class KvmMmu<T>
 {
-    private long _mmuInvalidateInProgress;
-
     /// <summary>
     /// KVM's <c>kvm_mmu_faultin_pfn</c>: snapshot <c>mmu_invalidate_seq</c>, find the slot and
     /// the host frame. No slot → MMIO (mapped at 4K). A write to a read-only slot → emulate
@@ -84,12 +81,4 @@ internal sealed partial class KvmMmu<T>
 
         return PgLevel.Pg4K;
     }
-
-    /// <summary>
-    /// KVM's <c>mmu_invalidate_retry</c>: an invalidation is running, or one ran since
-    /// <paramref name="mmuSeq"/> was read. (KVM's <c>mmu_invalidate_retry_gfn</c> narrows the
-    /// in-progress test to the range being invalidated; the model retries on any.)
-    /// </summary>
-    private bool MmuInvalidateRetry(long mmuSeq) =>
-        Volatile.Read(ref _mmuInvalidateInProgress) != 0 || mmuSeq != MmuInvalidateSeq;
 }

@@ -2,13 +2,14 @@ using System;
 using System.Collections.Generic;
 using Spte.Runtime.Memory;
 using Spte.Runtime.Memslots;
+using Spte.Runtime.X86;
 
 namespace Spte.Runtime.Mmu;
 
 /// <summary>
 /// The entry points the rest of KVM calls (the MMU notifier, memslot updates, dirty logging):
-/// each takes the MMU lock once, bumps <c>mmu_invalidate_seq</c> where it zaps, and calls the
-/// MMUs that have roots.
+/// each takes the MMU lock once, wraps a zap in <c>kvm_mmu_invalidate_begin</c>/<c>_end</c> (see
+/// KvmMmu{T}.Invalidate.cs), and calls the MMUs that have roots.
 /// </summary>
 internal sealed partial class KvmMmu<T> : IMmuNotifier
 {
@@ -23,8 +24,9 @@ internal sealed partial class KvmMmu<T> : IMmuNotifier
         bool flush;
         using (WriteLock())
         {
-            InvalidateBegin();
+            MmuInvalidateBegin(start, end);
             flush = Tdp.ZapLeafs(asId, start, end);
+            MmuInvalidateEnd();
         }
 
         Rcu.Poll();
@@ -32,8 +34,8 @@ internal sealed partial class KvmMmu<T> : IMmuNotifier
     }
 
     /// <summary>
-    /// KVM's <c>kvm_unmap_gfn_range</c>, the MMU notifier's invalidation: the same zap, after
-    /// bumping <c>mmu_invalidate_seq</c> so that a fault that looked up the old host page retries.
+    /// KVM's <c>kvm_unmap_gfn_range</c>, the MMU notifier's invalidation: the same zap, whose end
+    /// bumps <c>mmu_invalidate_seq</c> so that a fault that looked up the old host page retries.
     /// </summary>
     public bool UnmapGfnRange(int asId, ulong start, ulong end) => ZapGfnRange(asId, start, end);
 
@@ -53,8 +55,10 @@ internal sealed partial class KvmMmu<T> : IMmuNotifier
                 return false;
             }
 
-            InvalidateBegin();
+            var pages = PgLevel.PagesPerHpage(sp.Level + 1);
+            MmuInvalidateBegin(sp.Gfn, sp.Gfn + pages);
             zapped = Tdp.ZapSp(sp);
+            MmuInvalidateEnd();
         }
 
         Rcu.Poll();
@@ -95,10 +99,11 @@ internal sealed partial class KvmMmu<T> : IMmuNotifier
 
         using (WriteLock())
         {
-            InvalidateBegin();
+            MmuInvalidateBegin(gfn, gfn + 1);
             slot.Backing.Replace(gfn - slot.BaseGfn, newPte);
             Tdp.SetSpteGfn(slot, gfn, newPte);
             FlushRemoteTlbs();
+            MmuInvalidateEnd();
         }
 
         Rcu.Poll();
@@ -110,8 +115,9 @@ internal sealed partial class KvmMmu<T> : IMmuNotifier
         int zapped;
         using (WriteLock())
         {
-            InvalidateBegin();
+            MmuInvalidateBegin(start, end);
             zapped = Tdp.ZapMmioSptes(asId, start, end);
+            MmuInvalidateEnd();
         }
 
         Rcu.Poll();
@@ -173,8 +179,9 @@ internal sealed partial class KvmMmu<T> : IMmuNotifier
     {
         using (WriteLock())
         {
-            InvalidateBegin();
+            MmuInvalidateBegin(0, MaxGfn + 1);
             Tdp.InvalidateAllRoots();
+            MmuInvalidateEnd();
         }
 
         Tdp.ZapInvalidatedRoots();
@@ -185,9 +192,10 @@ internal sealed partial class KvmMmu<T> : IMmuNotifier
     {
         using (WriteLock())
         {
-            InvalidateBegin();
+            MmuInvalidateBegin(0, MaxGfn + 1);
             Tdp.ZapAllRoots();
             Tdp.InvalidateAllRoots();
+            MmuInvalidateEnd();
         }
 
         Tdp.ZapInvalidatedRoots();
@@ -205,12 +213,14 @@ internal sealed partial class KvmMmu<T> : IMmuNotifier
     /// <inheritdoc/>
     void IMmuNotifier.InvalidateRangeStart(GuestRamBacking backing, ulong first, ulong end)
     {
+        var slots = SlotsOf(backing, first, end);
         using (WriteLock())
         {
-            System.Threading.Interlocked.Increment(ref _mmuInvalidateInProgress);
-            InvalidateBegin();
-            foreach (var (slot, start, stop) in SlotsOf(backing, first, end))
+            // Begun even with no slot over the pages: invalidate_range_end always follows.
+            MmuInvalidateBegin();
+            foreach (var (slot, start, stop) in slots)
             {
+                MmuInvalidateRangeAdd(start, stop);
                 Tdp.ZapLeafs(slot.AsId, start, stop);
             }
         }
@@ -223,8 +233,7 @@ internal sealed partial class KvmMmu<T> : IMmuNotifier
     {
         using (WriteLock())
         {
-            InvalidateBegin();
-            System.Threading.Interlocked.Decrement(ref _mmuInvalidateInProgress);
+            MmuInvalidateEnd();
         }
     }
 

@@ -12,7 +12,7 @@ namespace Spte.Runtime.Mmu;
 
 /// <summary>
 /// The vendor-neutral part of KVM's mmu.c and mmu_internal.h: the per-VM MMU state KVM keeps in
-/// <c>struct kvm</c> (<c>mmu_lock</c>, <c>mmu_invalidate_seq</c>, the RCU that defers freeing,
+/// <c>struct kvm</c> (<c>mmu_lock</c>, the notifier's <c>mmu_invalidate_*</c>, the RCU that defers freeing,
 /// <c>sptep_to_sp</c>, the counters), the fault front and the notifier-side entry points. Each
 /// entry point takes the lock once and calls into every MMU that has roots; today that is the
 /// TDP MMU (<see cref="Tdp"/>), and the legacy shadow MMU will sit beside it.
@@ -23,7 +23,6 @@ internal sealed partial class KvmMmu<T>
 {
     private readonly MmuLock _mmuLock = new();
     private readonly KvmMmuPage<T>?[] _livePages;
-    private long _mmuInvalidateSeq;
 
     /// <summary>Creates the MMU of a VM over <paramref name="host"/>'s page-table frames and <paramref name="memslots"/>.</summary>
     public KvmMmu(HostMemory host, KvmMemslots memslots, KvmMmuOptions options)
@@ -62,9 +61,6 @@ internal sealed partial class KvmMmu<T>
 
     /// <summary>The largest GFN the roots can map (<c>kvm_mmu_max_gfn</c>).</summary>
     public ulong MaxGfn { get; }
-
-    /// <summary>The MMU-notifier sequence (<c>mmu_invalidate_seq</c>): bumped by every invalidation under the write lock.</summary>
-    public long MmuInvalidateSeq => Volatile.Read(ref _mmuInvalidateSeq);
 
     /// <summary>
     /// The seam for bug injection: what the zap paths write instead of <c>T.NonPresent</c>.
@@ -124,6 +120,11 @@ internal sealed partial class KvmMmu<T>
     /// <summary>The frame of a table goes back to the host after its grace period.</summary>
     internal void FreeMmuPage(KvmMmuPage<T> sp)
     {
+        if (Host.EntriesOf<T>(sp.Pfn) is null)
+        {
+            throw KvmBug($"{sp} was freed twice.");
+        }
+
         Host.FreePageTable(sp.Pfn);
         Stats.Increment(MmuStat.TablesFreed);
     }
@@ -137,9 +138,6 @@ internal sealed partial class KvmMmu<T>
         _mmuLock.EnterWrite();
         return new LockScope(_mmuLock, reader: null);
     }
-
-    /// <summary>Bumps <c>mmu_invalidate_seq</c>; call with the write lock held, before the zap.</summary>
-    private void InvalidateBegin() => Interlocked.Increment(ref _mmuInvalidateSeq);
 
     /// <summary>A held MMU lock; disposing it unlocks. <paramref name="reader"/> is the thread's record for a read hold, null for the write hold.</summary>
     internal readonly struct LockScope(MmuLock mmuLock, MmuLock.ReaderRecord? reader) : IDisposable

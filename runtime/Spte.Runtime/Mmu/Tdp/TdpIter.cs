@@ -20,6 +20,7 @@ namespace Spte.Runtime.Mmu.Tdp;
 internal struct TdpIter<T>
     where T : struct, IKvmSpte<T>
 {
+    private readonly KvmMmu<T> _mmu;
     private readonly HostMemory _host;
     private TablePath _ptPath;
     private PfnPath _pfnPath;
@@ -29,12 +30,13 @@ internal struct TdpIter<T>
     private T[] _table;
     private int _index;
 
-    /// <summary>KVM's <c>tdp_iter_start</c> over <paramref name="root"/> from <paramref name="start"/>.</summary>
-    public TdpIter(HostMemory host, KvmMmuPage<T> root, int minLevel, ulong start)
+    /// <summary>KVM's <c>tdp_iter_start</c> over <paramref name="root"/> of <paramref name="mmu"/> from <paramref name="start"/>.</summary>
+    public TdpIter(KvmMmu<T> mmu, KvmMmuPage<T> root, int minLevel, ulong start)
     {
-        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(mmu);
         ArgumentNullException.ThrowIfNull(root);
-        _host = host;
+        _mmu = mmu;
+        _host = mmu.Host;
         RootLevel = root.Level;
         MinLevel = minLevel;
         AsId = root.AsId;
@@ -203,8 +205,9 @@ internal struct TdpIter<T>
     [UnscopedRef]
     private ref ulong PathPfn(int level) => ref Unsafe.Add(ref Unsafe.As<PfnPath, ulong>(ref _pfnPath), level - 1);
 
-    private static T[] ThrowUsedAfterFree(T spte, int level) =>
-        throw new InvalidOperationException($"A present non-leaf SPTE {spte} at level {level} points to host frame 0x{spte.Pfn:X}, which holds no page table (used after free).");
+    /// <summary>A walk reached a table already given back: KVM_BUG_ON, the VM is marked bugged.</summary>
+    private readonly T[] ThrowUsedAfterFree(T spte, int level) =>
+        throw _mmu.KvmBug($"A present non-leaf SPTE {spte} at level {level} points to host frame 0x{spte.Pfn:X}, which holds no page table (used after free).");
 
     /// <summary>The table at each level of the current path (<c>pt_path</c>).</summary>
     [InlineArray(PgLevel.Root5Level)]

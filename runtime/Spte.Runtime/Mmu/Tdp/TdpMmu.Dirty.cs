@@ -29,7 +29,7 @@ internal sealed partial class TdpMmu<T>
 
             using (Rcu.ReadLock())
             {
-                for (var iter = new TdpIter<T>(Host, root, minLevel, slot.BaseGfn); iter.Valid && iter.Gfn < slot.EndGfn; iter.Next())
+                for (var iter = new TdpIter<T>(_kvm, root, minLevel, slot.BaseGfn); iter.Valid && iter.Gfn < slot.EndGfn; iter.Next())
                 {
                     while (iter.OldSpte.IsPresent && Spte<T>.IsLastSpte(iter.OldSpte, iter.Level) && Spte<T>.IsWritablePte(iter.OldSpte))
                     {
@@ -67,7 +67,7 @@ internal sealed partial class TdpMmu<T>
                     for (var bits = dirtyBitmap[word]; bits != 0; bits &= bits - 1)
                     {
                         var gfn = slot.BaseGfn + ((ulong)word * 64) + (ulong)System.Numerics.BitOperations.TrailingZeroCount(bits);
-                        for (var iter = new TdpIter<T>(Host, root, PgLevel.Pg4K, gfn); iter.Valid && iter.Gfn < gfn + 1; iter.Next())
+                        for (var iter = new TdpIter<T>(_kvm, root, PgLevel.Pg4K, gfn); iter.Valid && iter.Gfn < gfn + 1; iter.Next())
                         {
                             if (iter.Level == PgLevel.Pg4K && iter.OldSpte.IsPresent && Spte<T>.IsWritablePte(iter.OldSpte))
                             {
@@ -98,7 +98,7 @@ internal sealed partial class TdpMmu<T>
                     continue;
                 }
 
-                for (var iter = new TdpIter<T>(Host, root, PgLevel.Pg4K, start); iter.Valid && iter.Gfn < end; iter.Next())
+                for (var iter = new TdpIter<T>(_kvm, root, PgLevel.Pg4K, start); iter.Valid && iter.Gfn < end; iter.Next())
                 {
                     if (!iter.OldSpte.IsPresent || !Spte<T>.IsLastSpte(iter.OldSpte, iter.Level) || !Spte<T>.IsAccessedSpte(iter.OldSpte))
                     {

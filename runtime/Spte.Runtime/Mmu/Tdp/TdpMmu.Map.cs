@@ -19,7 +19,7 @@ internal sealed partial class TdpMmu<T>
     internal List<(int Level, T Spte)> GetWalk(KvmMmuPage<T> root, ulong gfn)
     {
         var walk = new List<(int, T)>();
-        for (var iter = new TdpIter<T>(Host, root, PgLevel.Pg4K, gfn); iter.Valid && iter.Gfn < gfn + 1; iter.Next())
+        for (var iter = new TdpIter<T>(_kvm, root, PgLevel.Pg4K, gfn); iter.Valid && iter.Gfn < gfn + 1; iter.Next())
         {
             walk.Add((iter.Level, iter.OldSpte));
         }
@@ -34,7 +34,7 @@ internal sealed partial class TdpMmu<T>
     /// </summary>
     internal TdpIter<T> FastPfGetLastSptep(KvmMmuPage<T> root, ulong gfn)
     {
-        var iter = new TdpIter<T>(Host, root, PgLevel.Pg4K, gfn);
+        var iter = new TdpIter<T>(_kvm, root, PgLevel.Pg4K, gfn);
         while (iter.Valid && !Spte<T>.IsLastSpte(iter.OldSpte, iter.Level) && iter.OldSpte.IsPresent)
         {
             iter.Next();
@@ -64,7 +64,7 @@ internal sealed partial class TdpMmu<T>
     /// </summary>
     private PageFaultResult TdpMmuMap(KvmMmuPage<T> root, ref KvmPageFault fault, MemoryCache<T> cache)
     {
-        for (var iter = new TdpIter<T>(Host, root, PgLevel.Pg4K, fault.Gfn); iter.Valid && iter.Gfn < fault.Gfn + 1; iter.Next())
+        for (var iter = new TdpIter<T>(_kvm, root, PgLevel.Pg4K, fault.Gfn); iter.Valid && iter.Gfn < fault.Gfn + 1; iter.Next())
         {
             fault.Trace(iter.Level, iter.OldSpte);
             if (iter.OldSpte.IsFrozen)

@@ -139,7 +139,7 @@ internal sealed partial class TdpMmu<T>
     /// <summary><c>__tdp_mmu_zap_root</c>: every present entry at <paramref name="zapLevel"/> becomes non-present.</summary>
     private void TdpMmuZapRootLevel(KvmMmuPage<T> root, bool shared, int zapLevel)
     {
-        for (var iter = new TdpIter<T>(Host, root, zapLevel, 0); iter.Valid && iter.Gfn <= MaxGfn; iter.Next())
+        for (var iter = new TdpIter<T>(_kvm, root, zapLevel, 0); iter.Valid && iter.Gfn <= MaxGfn; iter.Next())
         {
             while (true)
             {

@@ -55,7 +55,7 @@ internal sealed partial class TdpMmu<T>
 
             using (Rcu.ReadLock())
             {
-                for (var iter = new TdpIter<T>(Host, root, PgLevel.Pg2M, slot.BaseGfn); iter.Valid && iter.Gfn < slot.EndGfn; iter.Next())
+                for (var iter = new TdpIter<T>(_kvm, root, PgLevel.Pg2M, slot.BaseGfn); iter.Valid && iter.Gfn < slot.EndGfn; iter.Next())
                 {
                     while (iter.Level <= Options.MaxHugePageLevel && iter.OldSpte.IsPresent && !Spte<T>.IsLastSpte(iter.OldSpte, iter.Level)
                         && iter.Gfn >= slot.BaseGfn && iter.Gfn < slot.EndGfn
@@ -91,7 +91,7 @@ internal sealed partial class TdpMmu<T>
                     continue;
                 }
 
-                for (var iter = new TdpIter<T>(Host, root, PgLevel.Pg4K, gfn); iter.Valid && iter.Gfn < gfn + 1; iter.Next())
+                for (var iter = new TdpIter<T>(_kvm, root, PgLevel.Pg4K, gfn); iter.Valid && iter.Gfn < gfn + 1; iter.Next())
                 {
                     if (!iter.OldSpte.IsPresent || !Spte<T>.IsLastSpte(iter.OldSpte, iter.Level))
                     {
@@ -128,7 +128,7 @@ internal sealed partial class TdpMmu<T>
                     continue;
                 }
 
-                for (var iter = new TdpIter<T>(Host, root, PgLevel.Pg4K, start); iter.Valid && iter.Gfn < end; iter.Next())
+                for (var iter = new TdpIter<T>(_kvm, root, PgLevel.Pg4K, start); iter.Valid && iter.Gfn < end; iter.Next())
                 {
                     if (iter.Level == PgLevel.Pg4K && Spte<T>.IsMmioSpte(Options.Mmio, iter.OldSpte))
                     {
@@ -161,7 +161,7 @@ internal sealed partial class TdpMmu<T>
                     continue;
                 }
 
-                for (var iter = new TdpIter<T>(Host, root, PgLevel.Pg4K, start); iter.Valid && iter.Gfn < end; iter.Next())
+                for (var iter = new TdpIter<T>(_kvm, root, PgLevel.Pg4K, start); iter.Valid && iter.Gfn < end; iter.Next())
                 {
                     if (iter.Level == PgLevel.Pg4K)
                     {
