@@ -29,7 +29,18 @@ internal sealed partial class TdpMmu<T>
     private readonly List<KvmMmuPage<T>> _roots = [];
 
     /// <summary>The TDP MMU of <paramref name="kvm"/>, which holds the per-VM state and the locks.</summary>
-    internal TdpMmu(KvmMmu<T> kvm) => _kvm = kvm;
+    internal TdpMmu(KvmMmu<T> kvm)
+    {
+        _kvm = kvm;
+
+        // Copied once: they never change, and the map path reads them on every fault.
+        Host = kvm.Host;
+        Memslots = kvm.Memslots;
+        Options = kvm.Options;
+        Stats = kvm.Stats;
+        Rcu = kvm.Rcu;
+        MaxGfn = kvm.MaxGfn;
+    }
 
     /// <summary>The roots (valid and invalidated), in allocation order.</summary>
     public IReadOnlyList<KvmMmuPage<T>> Roots
@@ -43,17 +54,17 @@ internal sealed partial class TdpMmu<T>
         }
     }
 
-    private HostMemory Host => _kvm.Host;
+    private HostMemory Host { get; }
 
-    private KvmMemslots Memslots => _kvm.Memslots;
+    private KvmMemslots Memslots { get; }
 
-    private KvmMmuOptions Options => _kvm.Options;
+    private KvmMmuOptions Options { get; }
 
-    private StatCounters<MmuStat> Stats => _kvm.Stats;
+    private StatCounters<MmuStat> Stats { get; }
 
-    private Rcu Rcu => _kvm.Rcu;
+    private Rcu Rcu { get; }
 
-    private ulong MaxGfn => _kvm.MaxGfn;
+    private ulong MaxGfn { get; }
 
     private KvmMmuPage<T>? PageOf(ulong pfn) => _kvm.PageOf(pfn);
 
