@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using Spte.Runtime.Formats;
 using Spte.Runtime.Memslots;
@@ -9,7 +10,7 @@ namespace Spte.Runtime.Tests;
 /// <summary>
 /// Seeded, reproducible runs of mixed guest accesses, memslot changes, notifier zaps, KSM
 /// merges, dirty logging and fast zaps, checking every invariant after each step and that the
-/// guest's view of RAM (through the TDP tables) always equals the VMM's (through the memslots).
+/// guest's view of RAM (through the MMU's tables) always equals the VMM's (through the memslots).
 /// </summary>
 public class RandomizedTests
 {
@@ -18,19 +19,49 @@ public class RandomizedTests
     private const int Steps = 1500;
 
     [Theory]
-    [InlineData(CpuVendor.Intel, KvmVmType.Default, 1)]
-    [InlineData(CpuVendor.Intel, KvmVmType.Tdx, 2)]
-    [InlineData(CpuVendor.Amd, KvmVmType.Default, 3)]
-    public void Mixed_operations_keep_every_invariant(CpuVendor vendor, KvmVmType type, int seed)
+    [InlineData(CpuVendor.Intel, KvmVmType.Default, 1, true)]
+    [InlineData(CpuVendor.Intel, KvmVmType.Tdx, 2, true)]
+    [InlineData(CpuVendor.Amd, KvmVmType.Default, 3, true)]
+    [InlineData(CpuVendor.Intel, KvmVmType.Default, 4, false)]
+    [InlineData(CpuVendor.Amd, KvmVmType.Default, 5, false)]
+    public void Mixed_operations_keep_every_invariant(CpuVendor vendor, KvmVmType type, int seed, bool tdpMmu)
+    {
+        var (vm, vcpus, _) = Run(vendor, type, seed, tdpMmu);
+        Assert.True(vm.MmuStats[Mmu.MmuStat.PfFixed] > 100);
+        Assert.Equal(0, vcpus.Sum(static v => v.Stats[VcpuStat.SystemEvents]));
+    }
+
+    /// <summary>
+    /// The legacy MMU (<c>tdp_mmu=N</c>) and the TDP MMU run the same seeded program to the same
+    /// guest-visible results: every load's value, every dirty bitmap, every aging answer.
+    /// </summary>
+    [Theory]
+    [InlineData(CpuVendor.Intel, 6)]
+    [InlineData(CpuVendor.Amd, 7)]
+    public void The_legacy_mmu_gives_the_tdp_mmus_results(CpuVendor vendor, int seed)
+    {
+        var (_, _, tdp) = Run(vendor, KvmVmType.Default, seed, tdpMmu: true);
+        var (_, _, legacy) = Run(vendor, KvmVmType.Default, seed, tdpMmu: false);
+
+        Assert.Equal(tdp.Count, legacy.Count);
+        for (var step = 0; step < tdp.Count; step++)
+        {
+            Assert.True(tdp[step] == legacy[step], $"seed {seed} step {step}: TDP MMU {tdp[step]}, legacy MMU {legacy[step]}");
+        }
+    }
+
+    private static (KvmVm Vm, KvmVcpu[] Vcpus, List<string> Transcript) Run(CpuVendor vendor, KvmVmType type, int seed, bool tdpMmu)
     {
         var random = new Random(seed);
-        var vm = new Kvm(new HostCpu(vendor), pageTableBudget: 1 << 14).CreateVm(type);
+        var kvm = new Kvm(new HostCpu(vendor), pageTableBudget: 1 << 14) { ModuleParams = new KvmModuleParams { TdpMmu = tdpMmu } };
+        var vm = kvm.CreateVm(type);
         var vcpus = new[] { vm.CreateVcpu(0), vm.CreateVcpu(1) };
         foreach (var vcpu in vcpus)
         {
             vcpu.RecordEvents = false;
         }
 
+        var transcript = new List<string>();
         var accesses = 0;
         for (var step = 0; step < Steps; step++)
         {
@@ -49,12 +80,12 @@ public class RandomizedTests
                 _ => FastZap(vm),
             };
             var report = vm.CheckInvariants();
-            Assert.True(report.Ok, $"seed {seed} step {step} ({what}): {report}");
+            Assert.True(report.Ok, $"seed {seed} (tdp_mmu={tdpMmu}) step {step} ({what}): {report}");
+            transcript.Add(what);
         }
 
         Assert.True(accesses > Steps / 4, $"only {accesses} accesses ran");
-        Assert.True(vm.MmuStats[Mmu.MmuStat.PfFixed] > 100);
-        Assert.Equal(0, vcpus.Sum(static v => v.Stats[VcpuStat.SystemEvents]));
+        return (vm, vcpus, transcript);
     }
 
     private static string Access(KvmVm vm, KvmVcpu vcpu, Random random, ref int accesses)
@@ -94,7 +125,7 @@ public class RandomizedTests
             Assert.Equal(expected, BitConverter.ToUInt64(bytes));
         }
 
-        return access.ToString();
+        return $"{access} -> {vcpu.Completed[^1].Value:X}";
     }
 
     private static string Create(KvmVm vm, Random random)
@@ -162,8 +193,8 @@ public class RandomizedTests
             return "dirty log skipped";
         }
 
-        vm.GetDirtyLog((uint)slot.Id);
-        return $"dirty log of {slot}";
+        var bitmap = vm.GetDirtyLog((uint)slot.Id);
+        return $"dirty log of {slot}: {string.Join(",", bitmap.Select(static w => w.ToString("X")))}";
     }
 
     private static string Unmap(KvmVm vm, Random random)
@@ -175,8 +206,8 @@ public class RandomizedTests
 
     private static string Age(KvmVm vm, Random random)
     {
-        vm.AgeGuestRange((ulong)random.Next(8) * Region, Region);
-        return "age";
+        var young = vm.AgeGuestRange((ulong)random.Next(8) * Region, Region);
+        return $"age: {young}";
     }
 
     private static string Replace(KvmVm vm, Random random)

@@ -33,6 +33,9 @@ public sealed class Kvm
     /// <summary>The host CPU.</summary>
     public HostCpu Cpu { get; }
 
+    /// <summary>The KVM module parameters VMs are created with (<c>kvm.tdp_mmu</c>, …).</summary>
+    public KvmModuleParams ModuleParams { get; init; } = new();
+
     /// <summary>The host's memory.</summary>
     internal HostMemory Memory { get; }
 
@@ -42,7 +45,7 @@ public sealed class Kvm
     /// </summary>
     /// <param name="type">The machine type; <see cref="KvmVmType.Tdx"/> needs an Intel CPU.</param>
     /// <param name="guestMaxPhyAddr">The guest's MAXPHYADDR (CPUID); by default the host's.</param>
-    /// <exception cref="KvmException">EINVAL: TDX on AMD, or a guest MAXPHYADDR above the host's.</exception>
+    /// <exception cref="KvmException">EINVAL: TDX on AMD or without the TDP MMU, or a guest MAXPHYADDR above the host's.</exception>
     public KvmVm CreateVm(KvmVmType type = KvmVmType.Default, int? guestMaxPhyAddr = null)
     {
         var guestBits = guestMaxPhyAddr ?? Cpu.MaxPhyAddr;
@@ -51,12 +54,17 @@ public sealed class Kvm
             throw new KvmException(KvmErrno.EINVAL, $"guest MAXPHYADDR {guestBits} must be 32..{Cpu.MaxPhyAddr}.");
         }
 
+        if (type == KvmVmType.Tdx && !ModuleParams.TdpMmu)
+        {
+            throw new KvmException(KvmErrno.EINVAL, "TDX VMs need the TDP MMU (kvm.tdp_mmu=Y).");
+        }
+
         var rootLevel = Cpu.MaxTdpLevel == PgLevel.Root5Level && guestBits > 48 ? PgLevel.Root5Level : PgLevel.Root4Level;
         var maxHuge = Cpu.Supports1GPages ? PgLevel.Pg1G : PgLevel.Pg2M;
         if (Cpu.Vendor == CpuVendor.Intel)
         {
             var caps = new EptCapabilities { MaxPhyAddr = Cpu.MaxPhyAddr, ExecuteOnly = Cpu.EptExecuteOnly, Supports1G = Cpu.Supports1GPages };
-            var options = new KvmMmuOptions { RootLevel = rootLevel, MaxHugePageLevel = maxHuge, Mmio = type == KvmVmType.Tdx ? MmioSpteMask.Tdx : MmioSpteMask.Vmx };
+            var options = new KvmMmuOptions { TdpMmu = ModuleParams.TdpMmu, RootLevel = rootLevel, MaxHugePageLevel = maxHuge, Mmio = type == KvmVmType.Tdx ? MmioSpteMask.Tdx : MmioSpteMask.Vmx };
             return new KvmVm<EptSpte>(this, type, guestBits, options, ve => new EptWalker(Memory, caps, ve));
         }
 
@@ -66,7 +74,7 @@ public sealed class Kvm
         }
 
         var nptCaps = new NptCapabilities { MaxPhyAddr = Cpu.MaxPhyAddr, Supports1G = Cpu.Supports1GPages };
-        var nptOptions = new KvmMmuOptions { RootLevel = rootLevel, MaxHugePageLevel = maxHuge, Mmio = MmioSpteMask.Npt(Cpu.MaxPhyAddr) };
+        var nptOptions = new KvmMmuOptions { TdpMmu = ModuleParams.TdpMmu, RootLevel = rootLevel, MaxHugePageLevel = maxHuge, Mmio = MmioSpteMask.Npt(Cpu.MaxPhyAddr) };
         return new KvmVm<NptSpte>(this, type, guestBits, nptOptions, _ => new NptWalker(Memory, nptCaps));
     }
 }

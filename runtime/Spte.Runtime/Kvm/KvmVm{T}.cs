@@ -183,6 +183,8 @@ public sealed class KvmVm<T> : KvmVm
         {
             Mmu.ZapAllFast();
         }
+
+        Mmu.FreeMemslot(old);
     }
 
     /// <summary>

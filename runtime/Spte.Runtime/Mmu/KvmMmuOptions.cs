@@ -13,6 +13,9 @@ internal sealed record KvmMmuOptions
     /// <summary>The largest leaf level: 3 with 1G pages, 2 without (<c>max_huge_page_level</c>).</summary>
     public int MaxHugePageLevel { get; init; } = PgLevel.Pg1G;
 
+    /// <summary>Whether the TDP MMU builds the tables (KVM's <c>tdp_mmu</c> module parameter); false: the legacy MMU does, with rmaps.</summary>
+    public bool TdpMmu { get; init; } = true;
+
     /// <summary>How MMIO SPTEs look.</summary>
     public required MmioSpteMask Mmio { get; init; }
 

@@ -5,9 +5,10 @@ using Spte.Runtime.Mmu.Spte;
 namespace Spte.Runtime.Mmu;
 
 /// <summary>
-/// KVM's <c>struct kvm_mmu_page</c>, shared by the TDP MMU and (to come) the legacy MMU: one
-/// page table, its role (level, address space, direct, access), the first GFN it maps, and where
-/// it is linked from (<c>sp-&gt;ptep</c>). A root also carries a reference count and the
+/// KVM's <c>struct kvm_mmu_page</c>, shared by the TDP MMU and the legacy MMU: one page table,
+/// its role (level, address space, direct, access), the first GFN it maps, and where it is linked
+/// from — one entry for a TDP page (<c>sp-&gt;ptep</c>), a list for a legacy page
+/// (<c>sp-&gt;parent_ptes</c>). A root also carries a reference count and the
 /// <c>role.invalid</c> flag.
 /// </summary>
 /// <typeparam name="T">The entry format.</typeparam>
@@ -24,6 +25,19 @@ internal sealed class KvmMmuPage<T>
         Gfn = gfn;
         Parent = parent;
         ParentIndex = parentIndex;
+        TdpMmuPage = true;
+        IsRoot = parent is null;
+    }
+
+    /// <summary>A page of the legacy MMU (<c>kvm_mmu_alloc_shadow_page</c>); its parents are linked later.</summary>
+    internal KvmMmuPage(PageTablePage<T> page, KvmMmuPageRole role, ulong gfn, bool isRoot, ulong mmuValidGen)
+    {
+        Pfn = page.Pfn;
+        Spt = page.Spt;
+        Role = role;
+        Gfn = gfn;
+        IsRoot = isRoot;
+        MmuValidGen = mmuValidGen;
     }
 
     /// <summary>The host frame of the table.</summary>
@@ -44,8 +58,11 @@ internal sealed class KvmMmuPage<T>
     /// <summary>The address space (<c>kvm_mmu_page_as_id</c>).</summary>
     public int AsId => Role.AsId;
 
-    /// <summary>Whether this is a root (it has no parent entry).</summary>
-    public bool IsRoot => Parent is null;
+    /// <summary>Whether this is a root (a vCPU loads it; it has no parent entry).</summary>
+    public bool IsRoot { get; }
+
+    /// <summary>Whether the TDP MMU owns the page (<c>sp-&gt;tdp_mmu_page</c>); otherwise the legacy MMU does.</summary>
+    public bool TdpMmuPage { get; }
 
     /// <summary>For a root: whether it was invalidated and must not be used for new walks (<c>role.invalid</c>).</summary>
     public bool Invalid
@@ -54,7 +71,7 @@ internal sealed class KvmMmuPage<T>
         internal set => _invalid = value;
     }
 
-    /// <summary>The table holding the entry that links this one, or null for a root.</summary>
+    /// <summary>For a TDP page: the table holding the entry that links this one, or null for a root.</summary>
     internal KvmMmuPage<T>? Parent { get; }
 
     /// <summary>The index of the linking entry in <see cref="Parent"/>.</summary>
@@ -62,6 +79,15 @@ internal sealed class KvmMmuPage<T>
 
     /// <summary>Root references: one held by the MMU until invalidation, one per vCPU using it (<c>tdp_mmu_root_count</c>).</summary>
     internal int RootCount;
+
+    /// <summary>For a legacy page: the entries that link it (<c>sp-&gt;parent_ptes</c>).</summary>
+    internal Shadow.PteList<T> ParentPtes;
+
+    /// <summary>For a legacy page: the generation it was made in (<c>sp-&gt;mmu_valid_gen</c>); an older one is obsolete.</summary>
+    internal ulong MmuValidGen { get; }
+
+    /// <summary>For a legacy page: the page is zapped and waits in the invalid list for the commit (deferred free).</summary>
+    internal bool Zapped { get; set; }
 
     /// <summary>Set by <c>kvm_tdp_mmu_invalidate_all_roots</c>, cleared when the root is zapped.</summary>
     internal bool ScheduledRootToZap { get; set; }

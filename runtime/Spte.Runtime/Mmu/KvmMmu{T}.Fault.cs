@@ -9,7 +9,7 @@ using Spte.Runtime.X86;
 
 namespace Spte.Runtime.Mmu;
 
-/// <summary>The fault front: <c>kvm_mmu_page_fault</c> → MMIO | fast | <c>kvm_mmu_do_page_fault</c> → the TDP handler.</summary>
+/// <summary>The fault front: <c>kvm_mmu_page_fault</c> → MMIO | fast | <c>kvm_mmu_do_page_fault</c> → the TDP or the legacy direct handler.</summary>
 internal sealed partial class KvmMmu<T>
 {
     /// <summary>
@@ -67,7 +67,7 @@ internal sealed partial class KvmMmu<T>
         ArgumentNullException.ThrowIfNull(root);
         using (Rcu.ReadLock())
         {
-            return Tdp.GetWalk(root, gpa >> HostMemory.PageShift);
+            return root.TdpMmuPage ? Tdp.GetWalk(root, gpa >> HostMemory.PageShift) : Shadow.GetWalk(root, gpa >> HostMemory.PageShift);
         }
     }
 
@@ -85,9 +85,9 @@ internal sealed partial class KvmMmu<T>
         return KvmMmuDoPageFault(root, ref fault, cache);
     }
 
-    /// <summary>KVM's <c>kvm_mmu_do_page_fault</c>: the direct (TDP) handler for a root of the TDP MMU.</summary>
+    /// <summary>KVM's <c>kvm_mmu_do_page_fault</c>: the TDP MMU's handler for its roots, the legacy direct handler for the legacy MMU's.</summary>
     private PageFaultResult KvmMmuDoPageFault(KvmMmuPage<T> root, ref KvmPageFault fault, MemoryCache<T> cache) =>
-        KvmTdpPageFault(root, ref fault, cache);
+        root.TdpMmuPage ? KvmTdpPageFault(root, ref fault, cache) : DirectPageFault(root, ref fault, cache);
 
     /// <summary>
     /// KVM's <c>kvm_tdp_mmu_page_fault</c>: the fast path, then faultin after topping up the
@@ -117,6 +117,32 @@ internal sealed partial class KvmMmu<T>
             }
 
             return Tdp.KvmTdpMmuMap(root, ref fault, cache);
+        }
+    }
+
+    /// <summary>
+    /// KVM's <c>direct_page_fault</c> for a root of the legacy MMU: the fast path, faultin after
+    /// topping up the cache, then <c>direct_map</c> under the MMU lock held for write (the legacy
+    /// MMU does not run faults in parallel) unless the fault went stale meanwhile.
+    /// </summary>
+    private PageFaultResult DirectPageFault(KvmMmuPage<T> root, ref KvmPageFault fault, MemoryCache<T> cache)
+    {
+        var fast = FastPageFault(root, ref fault);
+        if (fast != PageFaultResult.Invalid)
+        {
+            return fast;
+        }
+
+        cache.Topup(Options.TopupMin);
+        var faultin = FaultinPfn(ref fault);
+        if (faultin != PageFaultResult.Continue)
+        {
+            return faultin;
+        }
+
+        using (WriteLock())
+        {
+            return IsPageFaultStale(root, in fault) ? PageFaultResult.Retry : Shadow.DirectMap(root, ref fault, cache);
         }
     }
 
@@ -170,32 +196,35 @@ internal sealed partial class KvmMmu<T>
 
         using (Rcu.ReadLock())
         {
-            var iter = Tdp.FastPfGetLastSptep(root, fault.Gfn);
-            var spte = iter.OldSpte;
-            if (!iter.Valid || !spte.IsPresent || !Spte<T>.IsMmuWritableSpte(spte))
+            int level;
+            T spte;
+            ref var sptep = ref root.TdpMmuPage
+                ? ref Tdp.FastPfGetLastSptep(root, fault.Gfn, out level, out spte)
+                : ref Shadow.FastPfGetLastSptep(root, fault.Gfn, out level, out spte);
+            if (Unsafe.IsNullRef(ref sptep) || !spte.IsPresent || !Spte<T>.IsMmuWritableSpte(spte))
             {
                 return PageFaultResult.Invalid;
             }
 
-            fault.Trace(iter.Level, spte);
+            fault.Trace(level, spte);
             if (Spte<T>.IsWritablePte(spte))
             {
                 return PageFaultResult.Spurious;
             }
 
             var slot = Memslots.GfnToMemslot(fault.AsId, fault.Gfn);
-            if (slot is null || (iter.Level > PgLevel.Pg4K && slot.DirtyLogging))
+            if (slot is null || (level > PgLevel.Pg4K && slot.DirtyLogging))
             {
                 return PageFaultResult.Invalid;
             }
 
             var writable = T.FromRaw(spte.Raw | T.PtWritableMask | T.ShadowDirtyMask);
-            if (Interlocked.CompareExchange(ref Unsafe.As<T, ulong>(ref iter.Sptep), writable.Raw, spte.Raw) != spte.Raw)
+            if (Interlocked.CompareExchange(ref Unsafe.As<T, ulong>(ref sptep), writable.Raw, spte.Raw) != spte.Raw)
             {
                 return PageFaultResult.Retry;
             }
 
-            fault.Trace(iter.Level, writable);
+            fault.Trace(level, writable);
             slot.MarkPageDirty(fault.Gfn);
             Stats.Increment(MmuStat.PfFast);
             return PageFaultResult.Fixed;

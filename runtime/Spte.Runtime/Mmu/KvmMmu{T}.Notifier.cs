@@ -26,6 +26,12 @@ internal sealed partial class KvmMmu<T> : IMmuNotifier
         {
             MmuInvalidateBegin(start, end);
             flush = Tdp.ZapLeafs(asId, start, end);
+            if (Shadow.HasPages && Shadow.ZapGfnRange(asId, start, end))
+            {
+                FlushRemoteTlbs();
+                flush = true;
+            }
+
             MmuInvalidateEnd();
         }
 
@@ -50,14 +56,14 @@ internal sealed partial class KvmMmu<T> : IMmuNotifier
         bool zapped;
         using (WriteLock())
         {
-            if (sp.Parent is null || PageOf(sp.Pfn) != sp)
+            if (sp.IsRoot || PageOf(sp.Pfn) != sp)
             {
                 return false;
             }
 
             var pages = PgLevel.PagesPerHpage(sp.Level + 1);
             MmuInvalidateBegin(sp.Gfn, sp.Gfn + pages);
-            zapped = Tdp.ZapSp(sp);
+            zapped = sp.TdpMmuPage ? Tdp.ZapSp(sp) : Shadow.ZapSp(sp);
             MmuInvalidateEnd();
         }
 
@@ -66,10 +72,11 @@ internal sealed partial class KvmMmu<T> : IMmuNotifier
     }
 
     /// <summary>
-    /// KVM's <c>kvm_mmu_zap_collapsible_sptes</c> (dirty logging stopped): under the shared lock,
-    /// every table in the slot that could now be one large page is zapped.
+    /// KVM's <c>kvm_mmu_zap_collapsible_sptes</c> (dirty logging stopped): the TDP MMU zaps, under
+    /// the shared lock, every table in the slot that could now be one large page; the legacy MMU,
+    /// under the write lock, the 4K leafs in such ranges.
     /// </summary>
-    /// <returns>How many tables were zapped.</returns>
+    /// <returns>How many tables (TDP) or leafs (legacy) were zapped.</returns>
     public int ZapCollapsibleSptes(KvmMemorySlot slot)
     {
         ArgumentNullException.ThrowIfNull(slot);
@@ -77,6 +84,20 @@ internal sealed partial class KvmMmu<T> : IMmuNotifier
         using (ReadLock())
         {
             zapped = Tdp.ZapCollapsibleSptes(slot);
+        }
+
+        if (Shadow.HasPages)
+        {
+            using (WriteLock())
+            {
+                var leafs = Shadow.ZapCollapsibleSptes(slot);
+                if (leafs != 0)
+                {
+                    FlushRemoteTlbs();
+                }
+
+                zapped += leafs;
+            }
         }
 
         Rcu.Poll();
@@ -102,6 +123,11 @@ internal sealed partial class KvmMmu<T> : IMmuNotifier
             MmuInvalidateBegin(gfn, gfn + 1);
             slot.Backing.Replace(gfn - slot.BaseGfn, newPte);
             Tdp.SetSpteGfn(slot, gfn, newPte);
+            if (Shadow.HasPages)
+            {
+                Shadow.SetSpteGfn(slot, gfn, newPte);
+            }
+
             FlushRemoteTlbs();
             MmuInvalidateEnd();
         }
@@ -138,6 +164,14 @@ internal sealed partial class KvmMmu<T> : IMmuNotifier
             changed = Tdp.WrprotSlot(slot, minLevel);
         }
 
+        if (Shadow.HasPages)
+        {
+            using (WriteLock())
+            {
+                changed |= Shadow.WrprotSlot(slot, minLevel);
+            }
+        }
+
         if (changed)
         {
             FlushRemoteTlbs();
@@ -158,6 +192,11 @@ internal sealed partial class KvmMmu<T> : IMmuNotifier
         using (WriteLock())
         {
             Tdp.ClearDirtyPtMasked(slot, dirtyBitmap);
+            if (Shadow.HasPages)
+            {
+                Shadow.ClearDirtyPtMasked(slot, dirtyBitmap);
+            }
+
             FlushRemoteTlbs();
         }
 
@@ -181,6 +220,11 @@ internal sealed partial class KvmMmu<T> : IMmuNotifier
         {
             MmuInvalidateBegin(0, MaxGfn + 1);
             Tdp.InvalidateAllRoots();
+            if (Shadow.HasPages)
+            {
+                Shadow.ZapAllFast();
+            }
+
             MmuInvalidateEnd();
         }
 
@@ -195,18 +239,33 @@ internal sealed partial class KvmMmu<T> : IMmuNotifier
             MmuInvalidateBegin(0, MaxGfn + 1);
             Tdp.ZapAllRoots();
             Tdp.InvalidateAllRoots();
+            if (Shadow.HasPages)
+            {
+                Shadow.ZapAll();
+            }
+
             MmuInvalidateEnd();
         }
 
         Tdp.ZapInvalidatedRoots();
     }
 
-    /// <summary>Runs the TDP MMU's invariant walk under the write lock (see <see cref="Tdp.TdpMmu{T}.CheckInvariants"/>).</summary>
+    /// <summary>Runs the invariant walk of the MMU in use under the write lock (see <see cref="Tdp.TdpMmu{T}.CheckInvariants"/>, <see cref="Shadow.ShadowMmu{T}.CheckInvariants"/>).</summary>
     public MmuInvariantReport CheckInvariants(IReadOnlyCollection<MemoryCache<T>>? caches = null)
     {
         using (WriteLock())
         {
-            return Tdp.CheckInvariants(caches);
+            return Options.TdpMmu ? Tdp.CheckInvariants(caches) : Shadow.CheckInvariants(caches);
+        }
+    }
+
+    /// <summary>KVM's <c>kvm_arch_free_memslot</c>: a deleted or moved slot's rmaps go, after the flush that emptied them.</summary>
+    public void FreeMemslot(KvmMemorySlot slot)
+    {
+        ArgumentNullException.ThrowIfNull(slot);
+        using (WriteLock())
+        {
+            Shadow.FreeMemslotRmaps(slot);
         }
     }
 
@@ -222,6 +281,10 @@ internal sealed partial class KvmMmu<T> : IMmuNotifier
             {
                 MmuInvalidateRangeAdd(start, stop);
                 Tdp.ZapLeafs(slot.AsId, start, stop);
+                if (Shadow.HasPages && Shadow.ZapGfnRange(slot.AsId, start, stop))
+                {
+                    FlushRemoteTlbs();
+                }
             }
         }
 
@@ -259,6 +322,10 @@ internal sealed partial class KvmMmu<T> : IMmuNotifier
         using (WriteLock())
         {
             young = Tdp.AgeGfnRange(asId, start, end, clear);
+            if (Shadow.HasPages)
+            {
+                young |= Shadow.AgeGfnRange(asId, start, end, clear);
+            }
         }
 
         Rcu.Poll();

@@ -4,6 +4,7 @@ using System.Threading;
 using Spte.Runtime.Kernel;
 using Spte.Runtime.Memory;
 using Spte.Runtime.Memslots;
+using Spte.Runtime.Mmu.Shadow;
 using Spte.Runtime.Mmu.Spte;
 using Spte.Runtime.Mmu.Tdp;
 using Spte.Runtime.X86;
@@ -14,8 +15,8 @@ namespace Spte.Runtime.Mmu;
 /// The vendor-neutral part of KVM's mmu.c and mmu_internal.h: the per-VM MMU state KVM keeps in
 /// <c>struct kvm</c> (<c>mmu_lock</c>, the notifier's <c>mmu_invalidate_*</c>, the RCU that defers freeing,
 /// <c>sptep_to_sp</c>, the counters), the fault front and the notifier-side entry points. Each
-/// entry point takes the lock once and calls into every MMU that has roots; today that is the
-/// TDP MMU (<see cref="Tdp"/>), and the legacy shadow MMU will sit beside it.
+/// entry point takes the lock once and calls into every MMU that has pages: the TDP MMU
+/// (<see cref="Tdp"/>) and the legacy MMU (<see cref="Shadow"/>).
 /// </summary>
 /// <typeparam name="T">The entry format (EPT or NPT).</typeparam>
 internal sealed partial class KvmMmu<T>
@@ -38,6 +39,7 @@ internal sealed partial class KvmMmu<T>
         var gpaBits = Math.Min(host.MaxPhyAddr, (PgLevel.LevelBits * options.RootLevel) + HostMemory.PageShift);
         MaxGfn = (1UL << (gpaBits - HostMemory.PageShift)) - 1;
         Tdp = new TdpMmu<T>(this);
+        Shadow = new ShadowMmu<T>(this);
         memslots.Notifier = this;
     }
 
@@ -52,6 +54,9 @@ internal sealed partial class KvmMmu<T>
 
     /// <summary>The TDP MMU (tdp_mmu.c).</summary>
     public TdpMmu<T> Tdp { get; }
+
+    /// <summary>The legacy MMU (mmu.c's shadow pages and rmaps); it has pages only with <see cref="KvmMmuOptions.TdpMmu"/> off.</summary>
+    public ShadowMmu<T> Shadow { get; }
 
     /// <summary>The counters.</summary>
     public StatCounters<MmuStat> Stats { get; } = new();

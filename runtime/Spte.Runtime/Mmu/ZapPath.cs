@@ -1,6 +1,6 @@
 namespace Spte.Runtime.Mmu;
 
-/// <summary>The TDP MMU's paths that turn an entry non-present (each writes <c>SHADOW_NONPRESENT_VALUE</c>).</summary>
+/// <summary>The MMUs' paths that turn an entry non-present (each writes <c>SHADOW_NONPRESENT_VALUE</c>).</summary>
 internal enum ZapPath
 {
     /// <summary><c>tdp_mmu_zap_leafs</c>: a GFN range's leafs (memslot deletion, MMU notifier unmap).</summary>
@@ -20,4 +20,10 @@ internal enum ZapPath
 
     /// <summary>The model's zap of MMIO SPTEs in a range that became RAM in a TD (see <c>TdpMmu.ZapMmioSptes</c>).</summary>
     ZapMmioSptes,
+
+    /// <summary>The legacy MMU's <c>mmu_spte_clear_track_bits</c> (via <c>drop_spte</c>, the rmap zaps, the page zap): the path the review found writing 0.</summary>
+    MmuSpteClearTrackBits,
+
+    /// <summary>The legacy MMU's <c>mmu_spte_clear_no_track</c>: a parent link or an MMIO SPTE cleared.</summary>
+    MmuSpteClearNoTrack,
 }

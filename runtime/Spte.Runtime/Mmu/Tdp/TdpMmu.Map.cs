@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Collections.Generic;
 using System;
 using Spte.Runtime.Kernel;
@@ -28,11 +29,12 @@ internal sealed partial class TdpMmu<T>
     }
 
     /// <summary>
-    /// KVM's <c>kvm_tdp_mmu_fast_pf_get_last_sptep</c>: the iterator on the last SPTE of the walk
-    /// to <paramref name="gfn"/> (a leaf or a non-present entry), for <c>fast_page_fault</c>'s
-    /// compare-exchange. The caller is in an RCU read-side section.
+    /// KVM's <c>kvm_tdp_mmu_fast_pf_get_last_sptep</c>: the last SPTE of the walk to
+    /// <paramref name="gfn"/> (a leaf or a non-present entry), its level and value, for
+    /// <c>fast_page_fault</c>'s compare-exchange; a null ref when the walk found none. The caller
+    /// is in an RCU read-side section.
     /// </summary>
-    internal TdpIter<T> FastPfGetLastSptep(KvmMmuPage<T> root, ulong gfn)
+    internal ref T FastPfGetLastSptep(KvmMmuPage<T> root, ulong gfn, out int level, out T spte)
     {
         var iter = new TdpIter<T>(_kvm, root, PgLevel.Pg4K, gfn);
         while (iter.Valid && !Spte<T>.IsLastSpte(iter.OldSpte, iter.Level) && iter.OldSpte.IsPresent)
@@ -40,7 +42,14 @@ internal sealed partial class TdpMmu<T>
             iter.Next();
         }
 
-        return iter;
+        level = iter.Level;
+        spte = iter.OldSpte;
+        if (!iter.Valid)
+        {
+            return ref Unsafe.NullRef<T>();
+        }
+
+        return ref iter.Sptep;
     }
 
     /// <summary>
