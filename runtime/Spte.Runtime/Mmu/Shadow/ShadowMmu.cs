@@ -115,22 +115,24 @@ internal sealed partial class ShadowMmu<T>
             throw _kvm.KvmBug($"mmu_spte_set over the present SPTE {sptep.Value} at {sptep}.");
         }
 
-        Volatile.Write(ref RawRef(ref sptep.Value), value.Raw);
+        Volatile.Write(ref Unsafe.As<T, ulong>(ref sptep.Value), value.Raw);
     }
 
     /// <summary>
     /// KVM's <c>mmu_spte_update</c>: replace a present SPTE. Exchanged, since the fast page fault
     /// may set the writable bit without the lock and the CPU may set accessed or dirty.
     /// </summary>
-    private static T MmuSpteUpdate(Sptep<T> sptep, T value) => T.FromRaw(Interlocked.Exchange(ref RawRef(ref sptep.Value), value.Raw));
+    private static T MmuSpteUpdate(Sptep<T> sptep, T value) => T.FromRaw(Interlocked.Exchange(ref Unsafe.As<T, ulong>(ref sptep.Value), value.Raw));
 
     /// <summary>
     /// KVM's <c>mmu_spte_clear_track_bits</c>: the entry of a leaf becomes the non-present value
     /// (the review's bug: this path still wrote 0), and the page counters drop. Returns the old value.
+    /// The entry is re-typed in place with <c>Unsafe.As</c>, which SPTE1001 follows, so a raw 0
+    /// written here fails the build.
     /// </summary>
     private T MmuSpteClearTrackBits(Sptep<T> sptep)
     {
-        var old = T.FromRaw(Interlocked.Exchange(ref RawRef(ref sptep.Value), _kvm.ZapValue(ZapPath.MmuSpteClearTrackBits).Raw));
+        var old = T.FromRaw(Interlocked.Exchange(ref Unsafe.As<T, ulong>(ref sptep.Value), _kvm.ZapValue(ZapPath.MmuSpteClearTrackBits).Raw));
         if (Spte<T>.IsShadowPresentPte(old))
         {
             Stats.Add(PageStat(sptep.Sp.Level), -1);
@@ -142,7 +144,7 @@ internal sealed partial class ShadowMmu<T>
 
     /// <summary>KVM's <c>mmu_spte_clear_no_track</c>: an entry that is not a tracked leaf (a parent link, an MMIO SPTE) becomes non-present.</summary>
     private void MmuSpteClearNoTrack(Sptep<T> sptep) =>
-        Volatile.Write(ref RawRef(ref sptep.Value), _kvm.ZapValue(ZapPath.MmuSpteClearNoTrack).Raw);
+        Volatile.Write(ref Unsafe.As<T, ulong>(ref sptep.Value), _kvm.ZapValue(ZapPath.MmuSpteClearNoTrack).Raw);
 
     /// <summary>KVM's <c>drop_spte</c>: clear a leaf and take it out of its GFN's rmap.</summary>
     private void DropSpte(Sptep<T> sptep)
@@ -175,8 +177,6 @@ internal sealed partial class ShadowMmu<T>
     /// <summary>The live page of the table at <paramref name="pfn"/> (<c>sptep_to_sp</c>); with the write lock held, a missing one is a KVM bug.</summary>
     private KvmMmuPage<T> SpteToChildSp(ulong pfn, T spte) =>
         _kvm.PageOf(pfn) ?? throw _kvm.KvmBug($"The non-leaf SPTE {spte} points to host frame 0x{pfn:X}, which is no live shadow page.");
-
-    private static ref ulong RawRef(ref T sptep) => ref Unsafe.As<T, ulong>(ref sptep);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static MmuStat PageStat(int level) => level switch
