@@ -1,5 +1,7 @@
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
+using Spte.Generator.Model;
 
 namespace Spte.Generator.Validation;
 
@@ -34,7 +36,16 @@ internal static class BitText
     /// <summary>The bits of <paramref name="mask"/> as runs: "11", "3..5, 52..62", or "none".</summary>
     public static string Describe(ulong mask)
     {
-        var runs = new List<string>();
+        var runs = Runs(mask).Select(static r => r.Low == r.High ? Int(r.Low) : Int(r.Low) + ".." + Int(r.High)).ToList();
+        return runs.Count == 0 ? "none" : string.Join(", ", runs);
+    }
+
+    /// <summary>The widths of <paramref name="mask"/>'s runs of consecutive bits, lowest first.</summary>
+    public static List<int> RunWidths(ulong mask) => Runs(mask).Select(static r => r.High - r.Low + 1).ToList();
+
+    /// <summary>The runs of consecutive set bits of <paramref name="mask"/>, lowest first.</summary>
+    private static IEnumerable<(int Low, int High)> Runs(ulong mask)
+    {
         for (var bit = 0; bit < 64; bit++)
         {
             if ((mask & (1UL << bit)) == 0)
@@ -48,9 +59,16 @@ internal static class BitText
                 bit++;
             }
 
-            runs.Add(start == bit ? Int(start) : Int(start) + ".." + Int(bit));
+            yield return (start, bit);
         }
-
-        return runs.Count == 0 ? "none" : string.Join(", ", runs);
     }
+
+    /// <summary>The entry bits a field made of <paramref name="runs"/> sets when it holds <paramref name="value"/>.</summary>
+    public static ulong Place(ulong value, EquatableArray<RunSpec> runs) =>
+        runs.Aggregate(0UL, (bits, r) => bits | (((value >> r.ValueShift) & LowMask(r.Width)) << r.Low));
+
+    /// <summary>The C# expression of <see cref="Place"/> for the constant <paramref name="value"/>.</summary>
+    public static string PlaceExpression(string value, EquatableArray<RunSpec> runs) =>
+        "(" + string.Join(" | ", runs.Select(r =>
+            $"(({(r.ValueShift == 0 ? value : "(" + value + " >> " + Int(r.ValueShift) + ")")} & {Literal(LowMask(r.Width))}) << {Int(r.Low)})")) + ")";
 }
