@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using Spte.Generator.Model;
+using Spte.Text;
 
 namespace Spte.Generator.Validation;
 
@@ -13,7 +14,7 @@ internal static class BitText
 
     public static ulong LowMask(int width) => width >= 64 ? ulong.MaxValue : (1UL << width) - 1;
 
-    public static string Hex(ulong value) => "0x" + value.ToString("X16", CultureInfo.InvariantCulture);
+    public static string Hex(ulong value) => BitFormat.Hex16(value);
 
     public static string Literal(ulong value) => Hex(value) + "UL";
 
@@ -31,37 +32,13 @@ internal static class BitText
     }
 
     /// <summary>"bit 11" for one bit, "bits 3..5, 52..62" for more.</summary>
-    public static string Bits(ulong mask) => (PopCount(mask) == 1 ? "bit " : "bits ") + Describe(mask);
+    public static string Bits(ulong mask) => BitFormat.Bits(mask);
 
     /// <summary>The bits of <paramref name="mask"/> as runs: "11", "3..5, 52..62", or "none".</summary>
-    public static string Describe(ulong mask)
-    {
-        var runs = Runs(mask).Select(static r => r.Low == r.High ? Int(r.Low) : Int(r.Low) + ".." + Int(r.High)).ToList();
-        return runs.Count == 0 ? "none" : string.Join(", ", runs);
-    }
+    public static string Describe(ulong mask) => BitFormat.Numbers(BitFormat.Runs(mask));
 
     /// <summary>The widths of <paramref name="mask"/>'s runs of consecutive bits, lowest first.</summary>
-    public static List<int> RunWidths(ulong mask) => Runs(mask).Select(static r => r.High - r.Low + 1).ToList();
-
-    /// <summary>The runs of consecutive set bits of <paramref name="mask"/>, lowest first.</summary>
-    private static IEnumerable<(int Low, int High)> Runs(ulong mask)
-    {
-        for (var bit = 0; bit < 64; bit++)
-        {
-            if ((mask & (1UL << bit)) == 0)
-            {
-                continue;
-            }
-
-            var start = bit;
-            while (bit + 1 < 64 && (mask & (1UL << (bit + 1))) != 0)
-            {
-                bit++;
-            }
-
-            yield return (start, bit);
-        }
-    }
+    public static List<int> RunWidths(ulong mask) => BitFormat.Runs(mask).Select(static r => r.High - r.Low + 1).ToList();
 
     /// <summary>The entry bits a field made of <paramref name="runs"/> sets when it holds <paramref name="value"/>.</summary>
     public static ulong Place(ulong value, EquatableArray<RunSpec> runs) =>
