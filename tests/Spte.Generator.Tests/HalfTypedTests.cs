@@ -1,8 +1,10 @@
 using System;
 using System.Collections.Immutable;
 using System.Linq;
+using System.IO;
 using Microsoft.CodeAnalysis;
 using Spte.Generator.Tests.Infrastructure;
+using Spte.Tests;
 using Xunit;
 using static Spte.Generator.Tests.Infrastructure.DiagnosticAssert;
 
@@ -76,6 +78,28 @@ public sealed class HalfTypedTests
             .ToImmutableArray();
         Assert.True(inGenerated.IsEmpty, $"{shape}: errors in generated files:\n{GeneratorRun.Describe(inGenerated)}");
         Assert.All(run.GeneratorDiagnostics, d => Assert.Equal(FileName, d.Location.GetLineSpan().Path));
+    }
+
+    /// <summary>The mutant that found the bug: the runtime's NPT format with its leaf's Dirty half-typed (CS9253 in NptSpte.g.cs before).</summary>
+    [Fact]
+    public void Runtime_npt_format_with_a_half_typed_accessor_gets_no_errors_in_generated_files()
+    {
+        var files = new[] { "Formats/NptSpte.cs", "Mmu/Spte/KvmSpteMasks.cs" }
+            .Select(static path => new SourceFile(path, File.ReadAllText(Path.Combine(RepositoryRoot.Path, "runtime/Spte.Runtime", path))))
+            .ToList();
+        var npt = files[0].Text;
+        var at = npt.IndexOf("[Bit(6)] public partial bool Dirty { get; }", StringComparison.Ordinal);
+        Assert.True(at >= 0, "the NPT leaf declares Dirty on bit 6");
+        files[0] = files[0] with { Text = string.Concat(npt.AsSpan(0, at), "[Bit(6)] public partial bool Dirty { ge", npt.AsSpan(at + "[Bit(6)] public partial bool Dirty { get; }".Length)) };
+
+        var run = GeneratorRun.Of([.. files]);
+
+        Assert.Null(run.Single.Exception);
+        var generatedTrees = run.Output.SyntaxTrees.Except(run.Input.SyntaxTrees).ToHashSet();
+        var inGenerated = run.Output.GetDiagnostics()
+            .Where(d => d.Severity == DiagnosticSeverity.Error && generatedTrees.Contains(d.Location.SourceTree!))
+            .ToImmutableArray();
+        Assert.True(inGenerated.IsEmpty, GeneratorRun.Describe(inGenerated));
     }
 
     [Fact]
