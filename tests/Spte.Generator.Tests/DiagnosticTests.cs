@@ -151,6 +151,15 @@ public sealed class DiagnosticTests
         run.AssertOutputCompilesCleanly();
     }
 
+    /// <summary>A null params array (the compiler warns CS8625 at the user's code) holds no names; reading it must not throw.</summary>
+    [Fact]
+    public void Disjoint_with_a_null_params_array_checks_the_names_it_has()
+    {
+        var run = GeneratorRun.Of(new SourceFile(FileName, Format(attributes: """[Disjoint("Pfn", "MmuPresent", null)]""")))
+            .AssertNoGeneratorDiagnostics();
+        Assert.Equal("CS8625", Assert.Single(TestCompilation.Blocking(run.Output.GetDiagnostics())).Id);
+    }
+
     [Fact]
     public void SPTE0005_disjoint_names_every_pair_that_overlaps() =>
         Assert.Equal(

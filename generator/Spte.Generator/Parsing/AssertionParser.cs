@@ -18,9 +18,12 @@ internal static class AssertionParser
         foreach (var attribute in type.GetAttributes())
         {
             // Arguments as the attribute's constructor sees them: a params array arrives as one
-            // array constant, flattened here so "Disjoint(a, b, c)" reads as three names.
+            // array constant, flattened here so "Disjoint(a, b, c)" reads as three names. A null
+            // array (written "null") holds no names; its Values would throw.
             var args = attribute.ConstructorArguments
-                .SelectMany(static a => a.Kind == TypedConstantKind.Array ? a.Values : ImmutableArray.Create(a))
+                .SelectMany(static a => a.Kind != TypedConstantKind.Array ? ImmutableArray.Create(a)
+                    : a.IsNull ? ImmutableArray<TypedConstant>.Empty
+                    : a.Values)
                 .ToList();
             if (Read(attribute, args) is not { } read)
             {
