@@ -63,10 +63,11 @@ public sealed class SpteGenerator : IIncrementalGenerator
         }
 
         return new EquatableArray<DiagnosticInfo>([
-            new DiagnosticInfo(
-                RuleIdentifiers.MemberDeclarationInvalid,
+            DiagnosticInfo.Create(
+                DiagnosticDescriptors.MemberDeclarationInvalid,
                 LocationInfo.From(node.Identifier.GetLocation()),
-                new EquatableArray<string>([context.TargetSymbol.Name, "is a [SpteView] but is not nested directly in a [SpteFormat] struct"])),
+                context.TargetSymbol.Name,
+                "is a [SpteView] but is not nested directly in a [SpteFormat] struct"),
         ]);
     }
 
@@ -74,10 +75,7 @@ public sealed class SpteGenerator : IIncrementalGenerator
     {
         foreach (var diagnostic in diagnostics)
         {
-            context.ReportDiagnostic(Diagnostic.Create(
-                DiagnosticDescriptors.Get(diagnostic.Id),
-                diagnostic.Location?.ToLocation() ?? Location.None,
-                [.. diagnostic.Arguments]));
+            context.ReportDiagnostic(diagnostic.ToDiagnostic());
         }
     }
 }

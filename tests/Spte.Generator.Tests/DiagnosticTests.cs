@@ -135,6 +135,85 @@ public sealed class DiagnosticTests
             .AssertOutputCompilesCleanly();
 
     [Fact]
+    public void SPTE0005_disjoint_over_many_names_reports_each_overlapping_pair_at_the_attribute()
+    {
+        var run = GeneratorRun.Of(new SourceFile(FileName, Format(
+            attributes: """[SpecialValue("Frozen", (1UL << 63) | 0x5a0), Mask("Low", 0x3), Mask("Rwx", 0x6), Disjoint("Low", "Frozen", "Rwx", "Pfn")]""")));
+
+        Assert.Null(run.Single.Exception);
+        Assert.All(run.GeneratorDiagnostics, d => Assert.Equal("SPTE0005", d.Id));
+        Assert.All(run.GeneratorDiagnostics, d => Assert.Equal("""Disjoint("Low", "Frozen", "Rwx", "Pfn")""", SourceAt(run, d)));
+        Assert.Equal(
+            [
+                """Assertion Disjoint("Low", "Frozen", "Rwx", "Pfn") does not hold: 'Low' (0x0000000000000003) and 'Rwx' (0x0000000000000006) share bit 1""",
+            ],
+            run.GeneratorDiagnostics.Select(static d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
+        run.AssertOutputCompilesCleanly();
+    }
+
+    /// <summary>A null params array (the compiler warns CS8625 at the user's code) holds no names; reading it must not throw.</summary>
+    [Fact]
+    public void Disjoint_with_a_null_params_array_checks_the_names_it_has()
+    {
+        var run = GeneratorRun.Of(new SourceFile(FileName, Format(attributes: """[Disjoint("Pfn", "MmuPresent", null)]""")))
+            .AssertNoGeneratorDiagnostics();
+        Assert.Equal("CS8625", Assert.Single(TestCompilation.Blocking(run.Output.GetDiagnostics())).Id);
+    }
+
+    [Fact]
+    public void SPTE0005_disjoint_names_every_pair_that_overlaps() =>
+        Assert.Equal(
+            [
+                "'A' (0x0000000000000003) and 'C' (0x0000000000000006) share bit 1",
+                "'B' (0x0000000000000004) and 'C' (0x0000000000000006) share bit 2",
+            ],
+            GeneratorRun.Of(new SourceFile(FileName, Format(attributes: """[Mask("A", 0x3), Mask("B", 0x4), Mask("C", 0x6), Disjoint("A", "B", "C")]""")))
+                .GeneratorDiagnostics
+                .Select(static d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture).Split(": ", 2)[1]));
+
+    [Fact]
+    public void SPTE0005_disjoint_with_a_union_of_names() =>
+        Single(
+            Format(attributes: """[SpecialValue("Frozen", (1UL << 63) | 0x5a0), Disjoint("Frozen", "MmuPresent | Leaf.Accessed")]""", members: Leaf),
+            "SPTE0005",
+            """Disjoint("Frozen", "MmuPresent | Leaf.Accessed")""",
+            """Assertion Disjoint("Frozen", "MmuPresent | Leaf.Accessed") does not hold: 'Frozen' (0x80000000000005A0) and 'MmuPresent | Leaf.Accessed' (0x0000000000000900) share bit 8""")
+            .AssertOutputCompilesCleanly();
+
+    [Fact]
+    public void SPTE0005_disjoint_with_an_enum_member_encoding() =>
+        Single(
+            EnumFormat("Enabled = 1"),
+            "SPTE0005",
+            """Disjoint("Leaf.AdType.Enabled", "AdMask")""",
+            """Assertion Disjoint("Leaf.AdType.Enabled", "AdMask") does not hold: 'Leaf.AdType.Enabled' (0x0010000000000000) and 'AdMask' (0x0030000000000000) share bit 52""")
+            .AssertOutputCompilesCleanly();
+
+    [Fact]
+    public void Assertions_over_fields_view_bits_special_values_masks_and_enum_members_hold_and_compile() =>
+        GeneratorRun.Of(new SourceFile(FileName, EnumFormat("Enabled = 0")))
+            .AssertNoGeneratorDiagnostics()
+            .AssertOutputCompilesCleanly();
+
+    [Fact]
+    public void SPTE0005_width_of_runs_does_not_hold() =>
+        Single(
+            Format(attributes: """[Mask("GenLow", 0xFFUL << 3), Mask("GenHigh", 0x3FFUL << 52), Width("GenLow | GenHigh", 8, 11)]"""),
+            "SPTE0005",
+            """Width("GenLow | GenHigh", 8, 11)""",
+            """Assertion Width("GenLow | GenHigh", 8, 11) does not hold: 'GenLow | GenHigh' is made of runs of 8, 10 bits (bits 3..10, 52..61), not 8, 11""")
+            .AssertOutputCompilesCleanly();
+
+    [Fact]
+    public void SPTE0009_unknown_name_inside_a_union() =>
+        Single(
+            Format(attributes: """[Disjoint("Pfn", "MmuPresent | Nope")]"""),
+            "SPTE0009",
+            "\"MmuPresent | Nope\"",
+            "Assertion names 'Nope', which format 'X' does not define (known: MmuPresent, NonPresent, Pfn, Present, Reserved)")
+            .AssertOutputCompilesCleanly();
+
+    [Fact]
     public void SPTE0005_within_does_not_hold() =>
         Single(
             Format(attributes: """[Mask("Mmio", 0xE), Mask("Rwx", 0x7), Within("Mmio", "Rwx")]"""),
@@ -420,6 +499,46 @@ public sealed class DiagnosticTests
         Assert.Equal(
             "https://github.com/spte-toolkit/spte-toolkit/blob/main/docs/diagnostics/SPTE0001.md",
             Assert.Single(GeneratorRun.Of(new SourceFile(FileName, Format(nonPresent: "0x800"))).GeneratorDiagnostics).Descriptor.HelpLinkUri);
+
+    private const string Leaf = """
+        [SpteView]
+        internal partial struct Leaf
+        {
+            [Bit(8)] public partial bool Accessed { get; }
+        }
+        """;
+
+    /// <summary>An EPT-like format whose A/D type field is an enum, asserting KVM's SPTE_TDP_AD_ENABLED == 0 with <paramref name="enabled"/>.</summary>
+    private static string EnumFormat(string enabled) => $$"""
+        using Spte;
+
+        namespace Diag;
+
+        internal enum AdType : byte { {{enabled}}, Disabled = 2, WriteProtectOnly = 3 }
+
+        [SpteFormat(NonPresentValue = 1UL << 63)]
+        [SpecialValue("Frozen", (1UL << 63) | 0x498)]
+        [Mask("AdMask", 3UL << 52)]
+        [Mask("Saved", (1UL << 54) | (1UL << 56))]
+        [Disjoint("Leaf.AdType.Enabled", "AdMask")]
+        [Disjoint("AdMask", "Saved", "Leaf.HostWritable", "Frozen | Leaf.Dirty", "MmuPresent")]
+        [Within("Leaf.AdType.WriteProtectOnly", "Leaf.AdType")]
+        [Width("Leaf.AdType | Saved", 4)]
+        [Width("AdMask | Leaf.HostWritable", 2, 1)]
+        internal partial struct X
+        {
+            [Bit(11), Present] public partial bool MmuPresent { get; }
+            [Bits(12, 51)] public partial ulong Pfn { get; }
+
+            [SpteView]
+            internal partial struct Leaf
+            {
+                [Bit(9)] public partial bool Dirty { get; }
+                [Bits(52, 53)] public partial AdType AdType { get; }
+                [Bit(57)] public partial bool HostWritable { get; }
+            }
+        }
+        """;
 
     /// <summary>
     /// Where the generator cannot emit into the type at all, the compiler's own errors about the

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Spte.Cli.Model;
 
 /// <summary>Bits <see cref="Low"/>..<see cref="High"/> of an entry, both inclusive.</summary>
@@ -14,8 +12,5 @@ internal readonly record struct BitRun(int Low, int High)
     public ulong Mask => (Width == 64 ? ulong.MaxValue : (1UL << Width) - 1) << Low;
 
     /// <summary>"bit 7" or "bits 12..51", the way the docs and diagnostics write bits.</summary>
-    public override string ToString() =>
-        Low == High
-            ? "bit " + Low.ToString(CultureInfo.InvariantCulture)
-            : "bits " + Low.ToString(CultureInfo.InvariantCulture) + ".." + High.ToString(CultureInfo.InvariantCulture);
+    public override string ToString() => BitText.Describe([this]);
 }

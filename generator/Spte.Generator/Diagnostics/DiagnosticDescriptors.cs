@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Spte.Diagnostics;
 
@@ -71,24 +70,6 @@ internal static class DiagnosticDescriptors
         RuleIdentifiers.ValuesCollide,
         "A special value equals another special value or the non-present value",
         "Special value '{0}' {1} equals {2}, so the two cannot be told apart");
-
-    private static readonly Dictionary<string, DiagnosticDescriptor> ById = new()
-    {
-        [NonPresentSetsPresentBit.Id] = NonPresentSetsPresentBit,
-        [FieldsOverlap.Id] = FieldsOverlap,
-        [BitRangeInvalid.Id] = BitRangeInvalid,
-        [SpecialValueSetsPresentBit.Id] = SpecialValueSetsPresentBit,
-        [AssertionFails.Id] = AssertionFails,
-        [FormatNotPartialStruct.Id] = FormatNotPartialStruct,
-        [FieldTypeMismatch.Id] = FieldTypeMismatch,
-        [NoPresentBit.Id] = NoPresentBit,
-        [AssertionNameUnknown.Id] = AssertionNameUnknown,
-        [NameClash.Id] = NameClash,
-        [MemberDeclarationInvalid.Id] = MemberDeclarationInvalid,
-        [ValuesCollide.Id] = ValuesCollide,
-    };
-
-    public static DiagnosticDescriptor Get(string id) => ById[id];
 
     /// <summary>Where each rule's page lives (see <see cref="HelpLinks"/>).</summary>
     public static string HelpLink(string id) => HelpLinks.For(id);

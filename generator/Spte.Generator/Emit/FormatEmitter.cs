@@ -9,10 +9,9 @@ namespace Spte.Generator.Emit;
 /// <summary>Turns a <see cref="FormatSpec"/> into the source of the format's generated part.</summary>
 internal static class FormatEmitter
 {
-    private const string Inline = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]";
-    private const string Invariant = "global::System.Globalization.CultureInfo.InvariantCulture";
+    public const string Inline = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]";
 
-    private static readonly string GeneratedCode =
+    public static readonly string GeneratedCode =
         $"[global::System.CodeDom.Compiler.GeneratedCode(\"Spte.Generator\", \"{typeof(FormatEmitter).Assembly.GetName().Version}\")]";
 
     public static string Emit(FormatSpec format)
@@ -126,8 +125,8 @@ internal static class FormatEmitter
             EmitNewTable(w, format);
             foreach (var field in format.Fields)
             {
-                EmitConstants(w, field);
-                EmitField(w, name, field);
+                FieldEmitter.EmitConstants(w, field);
+                FieldEmitter.EmitField(w, name, field, userDeclared: true);
             }
 
             foreach (var view in format.Views)
@@ -137,7 +136,7 @@ internal static class FormatEmitter
                 w.Line($"public {view.Name} As{view.Name} => {view.Name}.FromRaw(Raw);");
             }
 
-            EmitToString(w, name, format.Fields, ["NonPresent", .. format.Specials.Select(static s => s.Name)], listReservedBits: false);
+            ToStringEmitter.Emit(w, name, format.Fields, ["NonPresent", .. format.Specials.Select(static s => s.Name)], listReservedBits: false);
             w.Line();
             w.Line($"static ulong global::Spte.ISpte<{name}>.NonPresentValue => NonPresentValue;");
             w.Line();
@@ -171,16 +170,16 @@ internal static class FormatEmitter
             w.Line($"public static implicit operator {format.Name}({name} view) => {format.Name}.FromRaw(view.Raw);");
             foreach (var field in format.Fields)
             {
-                EmitField(w, name, field with { IsUserDeclared = false });
+                FieldEmitter.EmitField(w, name, field, userDeclared: false);
             }
 
             foreach (var field in view.Fields)
             {
-                EmitConstants(w, field);
-                EmitField(w, name, field);
+                FieldEmitter.EmitConstants(w, field);
+                FieldEmitter.EmitField(w, name, field, userDeclared: true);
             }
 
-            EmitToString(w, format.Name + "." + name, format.Fields.Concat(view.Fields), [], listReservedBits: true);
+            ToStringEmitter.Emit(w, format.Name + "." + name, format.Fields.Concat(view.Fields), [], listReservedBits: true);
         }
     }
 
@@ -244,160 +243,6 @@ internal static class FormatEmitter
             w.Line($"var table = global::System.GC.AllocateUninitializedArray<{format.Name}>(entries);");
             w.Line("global::System.MemoryExtensions.AsSpan(table).Fill(NonPresent);");
             w.Line("return table;");
-        }
-    }
-
-    private static void EmitConstants(SourceWriter w, FieldSpec field)
-    {
-        w.Line();
-        w.Line($"/// <summary>The bits of <see cref=\"{field.Name}\"/>: {BitText.Describe(field.Mask)}.</summary>");
-        w.Line($"public const ulong {field.Name}Mask = {BitText.Literal(field.Mask)};");
-        if (field.Runs.Count == 1)
-        {
-            w.Line();
-            w.Line($"/// <summary>The lowest bit of <see cref=\"{field.Name}\"/>.</summary>");
-            w.Line($"public const int {field.Name}Shift = {BitText.Int(field.Runs[0].Low)};");
-        }
-
-        w.Line();
-        w.Line($"/// <summary>The largest value <see cref=\"{field.Name}\"/> can hold.</summary>");
-        w.Line($"public const ulong {field.Name}Max = {BitText.Literal(BitText.LowMask(field.Width))};");
-    }
-
-    private static void EmitField(SourceWriter w, string owner, FieldSpec field)
-    {
-        w.Line();
-        if (!field.IsUserDeclared)
-        {
-            w.Line($"/// <summary>The field {field.Name}: {BitText.Bits(field.Mask)}.</summary>");
-        }
-
-        using (w.Block(field.IsUserDeclared ? $"{field.Modifiers} {field.TypeName} {field.Name}" : $"public {field.TypeName} {field.Name}"))
-        {
-            w.Line(Inline);
-            w.Line("get => " + Getter(field) + ";");
-        }
-
-        w.Line();
-        w.Line($"/// <summary>A copy of this entry with <see cref=\"{field.Name}\"/> set to <paramref name=\"value\"/>.</summary>");
-        var checksRange = field.Kind != FieldKind.Bool && field.Width < (field.SignedUnderlying ? 64 : field.TypeBits);
-        if (checksRange)
-        {
-            w.Line($"/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"value\"/> is above {field.Name}Max or negative.</exception>");
-        }
-
-        w.Line(Inline);
-        using (w.Block($"public {owner} With{field.Name}({field.TypeName} value)"))
-        {
-            w.Line($"var bits = {ValueBits(field)};");
-            if (checksRange)
-            {
-                using (w.Block($"if (bits > {field.Name}Max)"))
-                {
-                    w.Line($"global::Spte.SpteThrow.FieldOutOfRange(\"{field.Name}\", bits, {field.Name}Max);");
-                }
-
-                w.Line();
-            }
-
-            w.Line($"return new((Raw & ~{field.Name}Mask){Placement(field)});");
-        }
-    }
-
-    /// <summary>The getter's expression: mask and shift, one term per run of a split field.</summary>
-    private static string Getter(FieldSpec field)
-    {
-        if (field.Kind == FieldKind.Bool)
-        {
-            return $"(Raw & {field.Name}Mask) != 0";
-        }
-
-        string value;
-        if (field.Runs.Count == 1)
-        {
-            value = field.Runs[0].Low == 0 ? $"(Raw & {field.Name}Mask)" : $"((Raw & {field.Name}Mask) >> {field.Name}Shift)";
-        }
-        else
-        {
-            value = "(" + string.Join(" | ", field.Runs.Select(static r =>
-            {
-                var part = $"((Raw >> {BitText.Int(r.Low)}) & {BitText.Literal(BitText.LowMask(r.Width))})";
-                return r.ValueShift == 0 ? part : $"({part} << {BitText.Int(r.ValueShift)})";
-            })) + ")";
-        }
-
-        return field.TypeName == "ulong" ? value : $"unchecked(({field.TypeName}){value})";
-    }
-
-    /// <summary>The value as an unsigned 64-bit number; a negative signed value becomes huge and fails the range check.</summary>
-    private static string ValueBits(FieldSpec field) => field switch
-    {
-        { Kind: FieldKind.Bool } => "value ? 1UL : 0UL",
-        { TypeName: "ulong" } => "value",
-        { SignedUnderlying: true } => "unchecked((ulong)(long)value)",
-        _ => "(ulong)value",
-    };
-
-    /// <summary>The OR-terms that place <c>bits</c> into the field's runs.</summary>
-    private static string Placement(FieldSpec field)
-    {
-        if (field.Runs.Count == 1)
-        {
-            return field.Runs[0].Low == 0 ? " | bits" : $" | (bits << {field.Name}Shift)";
-        }
-
-        return string.Concat(field.Runs.Select(static r =>
-        {
-            var part = r.ValueShift == 0 ? "bits" : $"(bits >> {BitText.Int(r.ValueShift)})";
-            return $" | (({part} & {BitText.Literal(BitText.LowMask(r.Width))}) << {BitText.Int(r.Low)})";
-        }));
-    }
-
-    /// <summary>
-    /// Decodes the entry: this code produces "EptSpte.Frozen (0x80000000000005A0)" for a special
-    /// value and "EptSpte 0x0000000000000807 { Readable, Writable, Pfn = 0x1 }" otherwise, listing
-    /// set flags and non-zero fields.
-    /// </summary>
-    private static void EmitToString(SourceWriter w, string displayName, IEnumerable<FieldSpec> fields, IReadOnlyList<string> specialNames, bool listReservedBits)
-    {
-        w.Line();
-        w.Line("/// <summary>Decodes the entry: its special name, or its raw value and each set field.</summary>");
-        using (w.Block("public override string ToString()"))
-        {
-            // Special values (the format's NonPresent and [SpecialValue]s) read by name.
-            foreach (var special in specialNames)
-            {
-                using (w.Block($"if (Raw == {special}Value)"))
-                {
-                    w.Line($"return \"{displayName}.{special} (0x\" + Raw.ToString(\"X16\", {Invariant}) + \")\";");
-                }
-
-                w.Line();
-            }
-
-            w.Line("var parts = new global::System.Collections.Generic.List<string>();");
-            foreach (var field in fields)
-            {
-                switch (field.Kind)
-                {
-                    case FieldKind.Bool:
-                        w.Line($"if ({field.Name}) parts.Add(\"{field.Name}\");");
-                        break;
-                    case FieldKind.Enum:
-                        w.Line($"if ((Raw & {field.Name}Mask) != 0) parts.Add(\"{field.Name} = \" + {field.Name}.ToString());");
-                        break;
-                    default:
-                        w.Line($"if ((Raw & {field.Name}Mask) != 0) parts.Add(\"{field.Name} = 0x\" + ((ulong){field.Name}).ToString(\"X\", {Invariant}));");
-                        break;
-                }
-            }
-
-            if (listReservedBits)
-            {
-                w.Line($"if (ReservedBits != 0) parts.Add(\"reserved bits set 0x\" + ReservedBits.ToString(\"X\", {Invariant}));");
-            }
-
-            w.Line($"return \"{displayName} 0x\" + Raw.ToString(\"X16\", {Invariant}) + \" {{ \" + string.Join(\", \", parts) + (parts.Count == 0 ? \"}}\" : \" }}\");");
         }
     }
 

@@ -2,6 +2,8 @@ namespace Spte.Generator.Model;
 
 // What the parser reads off the symbols: everything the validator and emitter need, with the
 // locations of the attributes and arguments that diagnostics point at. Plain values only.
+// A DeclarationError is the diagnostic the parser found (SPTE0006 for a format, SPTE0011 for a
+// view or field), worded and numbered where the problem is recognised.
 
 /// <summary>One run of bits as declared by <c>[Bit]</c> or <c>[Bits]</c>.</summary>
 internal sealed record BitRun(int Low, int High, LocationInfo? Location);
@@ -15,9 +17,13 @@ internal enum FieldKind
     Unsupported,
 }
 
+/// <summary>A member of an enum type, with its value as a non-negative number.</summary>
+internal sealed record EnumMember(string Name, ulong Value);
+
 /// <summary>
 /// A property carrying <c>[Bit]</c>/<c>[Bits]</c>. <c>Stubbable</c>: it is a partial get-only
 /// property without a body, so the stub of an invalid format can give it one.
+/// <c>EnumMembers</c>: for an enum-typed field, the values assertions may name (<c>AdType.Enabled</c>).
 /// </summary>
 internal sealed record FieldDeclaration(
     string Name,
@@ -28,10 +34,11 @@ internal sealed record FieldDeclaration(
     bool SignedUnderlying,
     EquatableArray<BitRun> Runs,
     LocationInfo? PresentLocation,
-    string? DeclarationError,
+    DiagnosticInfo? DeclarationError,
     bool Stubbable,
     LocationInfo? NameLocation,
-    LocationInfo? TypeLocation);
+    LocationInfo? TypeLocation,
+    EquatableArray<EnumMember> EnumMembers);
 
 /// <summary>A named 64-bit value: a special value or a named mask.</summary>
 internal sealed record NamedValue(string Name, ulong Value, LocationInfo? NameLocation, LocationInfo? ValueLocation);
@@ -43,20 +50,23 @@ internal enum AssertionKind
     Width,
 }
 
-/// <summary>A <c>[Disjoint]</c>, <c>[Within]</c> or <c>[Width]</c> assertion.</summary>
+/// <summary>One name an assertion uses, as written (it may join several: <c>"A | B"</c>), and where.</summary>
+internal sealed record AssertionOperand(string Name, LocationInfo? Location);
+
+/// <summary>
+/// A <c>[Disjoint]</c> (two or more names), <c>[Within]</c> (two) or <c>[Width]</c> (one name;
+/// one total width, or the widths of its runs, lowest first) assertion.
+/// </summary>
 internal sealed record AssertionDeclaration(
     AssertionKind Kind,
-    string First,
-    string Second,
-    int Bits,
-    LocationInfo? Location,
-    LocationInfo? FirstLocation,
-    LocationInfo? SecondLocation);
+    EquatableArray<AssertionOperand> Operands,
+    EquatableArray<int> Widths,
+    LocationInfo? Location);
 
 /// <summary>A nested <c>[SpteView]</c> struct.</summary>
 internal sealed record ViewDeclaration(
     string Name,
-    string? DeclarationError,
+    DiagnosticInfo? DeclarationError,
     EquatableArray<FieldDeclaration> Fields,
     EquatableArray<BitRun> Reserved,
     LocationInfo? Location);
@@ -70,7 +80,7 @@ internal sealed record FormatDeclaration(
     EquatableArray<ContainingType> Containers,
     string Name,
     string HintName,
-    string? DeclarationError,
+    DiagnosticInfo? DeclarationError,
     LocationInfo? IdentifierLocation,
     ulong NonPresentValue,
     LocationInfo? FormatLocation,

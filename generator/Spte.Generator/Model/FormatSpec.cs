@@ -13,7 +13,6 @@ internal sealed record FieldSpec(
     FieldKind Kind,
     int TypeBits,
     bool SignedUnderlying,
-    bool IsUserDeclared,
     ulong Mask,
     int Width,
     EquatableArray<RunSpec> Runs);
@@ -42,9 +41,6 @@ internal sealed record FormatSpec(
     EquatableArray<NamedValueSpec> Masks,
     EquatableArray<ViewSpec> Views,
     EquatableArray<ConstAssertSpec> Asserts);
-
-/// <summary>A diagnostic to report, by ID, with its location and message arguments.</summary>
-internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, EquatableArray<string> Arguments);
 
 /// <summary>The validator's verdict on one declaration: source to emit (or none) and diagnostics.</summary>
 internal sealed record FormatResult(FormatSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);

@@ -1,13 +1,13 @@
-using System;
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Linq;
 using System.Text;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Spte.Generator.Diagnostics;
 using Spte.Generator.Model;
+using static Spte.Generator.Parsing.AttributeArguments;
 
 namespace Spte.Generator.Parsing;
 
@@ -19,7 +19,10 @@ internal static class FormatParser
 {
     public static FormatDeclaration? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
-        if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not TypeDeclarationSyntax node)
+        // A type whose name is still being typed has nothing to generate into yet.
+        if (context.TargetSymbol is not INamedTypeSymbol type
+            || context.TargetNode is not TypeDeclarationSyntax node
+            || node.Identifier.IsMissing)
         {
             return null;
         }
@@ -56,6 +59,11 @@ internal static class FormatParser
                 .Select(r => r.GetSyntax(cancellationToken))
                 .OfType<TypeDeclarationSyntax>()
                 .FirstOrDefault();
+            if (outerSyntax is { Identifier.IsMissing: true })
+            {
+                return null;
+            }
+
             if (outerSyntax is null || !outerSyntax.Modifiers.Any(SyntaxKind.PartialKeyword))
             {
                 declarationError ??= $"its containing type '{outer.Name}' is not partial";
@@ -78,30 +86,39 @@ internal static class FormatParser
                 .Select(r => r.GetSyntax(cancellationToken))
                 .OfType<TypeDeclarationSyntax>()
                 .FirstOrDefault();
+            if (viewSyntax is { Identifier.IsMissing: true })
+            {
+                // Still being typed: a view with no name yet has nothing to generate.
+                continue;
+            }
+
+            var viewLocation = LocationInfo.From(viewSyntax?.Identifier.GetLocation());
+            var viewError = viewSyntax is null ? "cannot be found in source" : TypeError(nested, viewSyntax, "view");
             views.Add(new ViewDeclaration(
                 nested.Name,
-                viewSyntax is null ? "cannot be found in source" : TypeError(nested, viewSyntax, "view"),
-                ParseFields(nested, isView: true, cancellationToken),
+                viewError is null ? null : DiagnosticInfo.Create(DiagnosticDescriptors.MemberDeclarationInvalid, viewLocation, nested.Name, viewError),
+                FieldParser.Parse(nested, isView: true, cancellationToken),
                 ParseRuns(nested, SpteAttributes.Reserved, cancellationToken),
-                LocationInfo.From(viewSyntax?.Identifier.GetLocation())));
+                viewLocation));
         }
 
+        var identifierLocation = LocationInfo.From(node.Identifier.GetLocation());
         return new FormatDeclaration(
             type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
             containers.ToEquatableArray(),
             type.Name,
             HintName(type),
-            declarationError,
-            LocationInfo.From(node.Identifier.GetLocation()),
+            declarationError is null ? null : DiagnosticInfo.Create(DiagnosticDescriptors.FormatNotPartialStruct, identifierLocation, type.Name, declarationError),
+            identifierLocation,
             nonPresent,
             LocationInfo.From(formatSyntax),
             nonPresentLocation,
-            ParseFields(type, isView: false, cancellationToken),
+            FieldParser.Parse(type, isView: false, cancellationToken),
             ParseNamedValues(type, SpteAttributes.SpecialValue, cancellationToken),
             ParseNamedValues(type, SpteAttributes.Mask, cancellationToken),
             ParseRuns(type, SpteAttributes.Reserved, cancellationToken),
             views.ToEquatableArray(),
-            ParseAssertions(type, cancellationToken));
+            AssertionParser.Parse(type, cancellationToken));
     }
 
     /// <summary>Why <paramref name="type"/> cannot be generated, or null when it can.</summary>
@@ -136,115 +153,6 @@ internal static class FormatParser
         RecordDeclarationSyntax => "record",
         _ => syntax.Keyword.Text,
     };
-
-    private static EquatableArray<FieldDeclaration> ParseFields(INamedTypeSymbol type, bool isView, CancellationToken cancellationToken)
-    {
-        var fields = new List<FieldDeclaration>();
-        foreach (var property in type.GetMembers().OfType<IPropertySymbol>())
-        {
-            var runs = new List<BitRun>();
-            LocationInfo? presentLocation = null;
-            foreach (var attribute in property.GetAttributes())
-            {
-                var args = attribute.ConstructorArguments;
-                if (SpteAttributes.Is(attribute, SpteAttributes.Bit) && args.Length == 1 && TryGetInt(args[0], out var bit))
-                {
-                    runs.Add(new BitRun(bit, bit, AttributeLocation(attribute, cancellationToken)));
-                }
-                else if (SpteAttributes.Is(attribute, SpteAttributes.Bits) && args.Length == 2
-                    && TryGetInt(args[0], out var low) && TryGetInt(args[1], out var high))
-                {
-                    runs.Add(new BitRun(low, high, AttributeLocation(attribute, cancellationToken)));
-                }
-                else if (SpteAttributes.Is(attribute, SpteAttributes.Present))
-                {
-                    presentLocation = AttributeLocation(attribute, cancellationToken);
-                }
-            }
-
-            if (runs.Count == 0 && presentLocation is null)
-            {
-                continue;
-            }
-
-            var syntax = property.DeclaringSyntaxReferences
-                .Select(r => r.GetSyntax(cancellationToken))
-                .OfType<PropertyDeclarationSyntax>()
-                .FirstOrDefault();
-            var (kind, bits, signed) = Classify(property.Type);
-            fields.Add(new FieldDeclaration(
-                property.Name,
-                syntax is null ? "public partial" : string.Join(" ", syntax.Modifiers.Select(static m => m.Text)),
-                property.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
-                kind,
-                bits,
-                signed,
-                runs.ToEquatableArray(),
-                presentLocation,
-                PropertyError(property, syntax, runs.Count, presentLocation is not null && isView),
-                syntax is not null && syntax.Modifiers.Any(SyntaxKind.PartialKeyword)
-                    && property.SetMethod is null && property.PartialImplementationPart is null,
-                LocationInfo.From(syntax?.Identifier.GetLocation()),
-                LocationInfo.From(syntax?.Type)));
-        }
-
-        return fields.ToEquatableArray();
-    }
-
-    private static string? PropertyError(IPropertySymbol property, PropertyDeclarationSyntax? syntax, int runCount, bool presentInView)
-    {
-        if (runCount == 0)
-        {
-            return "has [Present] but no [Bit] or [Bits] to say where it lives";
-        }
-
-        if (presentInView)
-        {
-            return "has [Present], which belongs on the format's own fields, not on a view's";
-        }
-
-        if (syntax is null || !syntax.Modifiers.Any(SyntaxKind.PartialKeyword))
-        {
-            return "must be a partial property, which the generator implements";
-        }
-
-        if (property.IsStatic)
-        {
-            return "must be an instance property";
-        }
-
-        if (property.SetMethod is not null || property.GetMethod is null)
-        {
-            return "must be get-only: entries are immutable values, changed through their With methods";
-        }
-
-        return property.PartialImplementationPart is not null
-            ? "already has an implementation; the generator writes it"
-            : null;
-    }
-
-    private static (FieldKind Kind, int Bits, bool Signed) Classify(ITypeSymbol type)
-    {
-        if (type is INamedTypeSymbol { TypeKind: TypeKind.Enum, EnumUnderlyingType: { } underlying })
-        {
-            var (kind, bits, signed) = Classify(underlying);
-            return kind is FieldKind.Unsigned or FieldKind.Signed ? (FieldKind.Enum, bits, signed) : (FieldKind.Unsupported, 0, false);
-        }
-
-        return type.SpecialType switch
-        {
-            SpecialType.System_Boolean => (FieldKind.Bool, 1, false),
-            SpecialType.System_Byte => (FieldKind.Unsigned, 8, false),
-            SpecialType.System_UInt16 => (FieldKind.Unsigned, 16, false),
-            SpecialType.System_UInt32 => (FieldKind.Unsigned, 32, false),
-            SpecialType.System_UInt64 => (FieldKind.Unsigned, 64, false),
-            SpecialType.System_SByte => (FieldKind.Signed, 8, true),
-            SpecialType.System_Int16 => (FieldKind.Signed, 16, true),
-            SpecialType.System_Int32 => (FieldKind.Signed, 32, true),
-            SpecialType.System_Int64 => (FieldKind.Signed, 64, true),
-            _ => (FieldKind.Unsupported, 0, false),
-        };
-    }
 
     private static EquatableArray<NamedValue> ParseNamedValues(INamedTypeSymbol type, string attributeName, CancellationToken cancellationToken)
     {
@@ -287,91 +195,6 @@ internal static class FormatParser
         }
 
         return runs.ToEquatableArray();
-    }
-
-    private static EquatableArray<AssertionDeclaration> ParseAssertions(INamedTypeSymbol type, CancellationToken cancellationToken)
-    {
-        var assertions = new List<AssertionDeclaration>();
-        foreach (var attribute in type.GetAttributes())
-        {
-            var args = attribute.ConstructorArguments;
-            if (args.Length != 2 || args[0].Value is not string first)
-            {
-                continue;
-            }
-
-            AssertionKind kind;
-            var second = string.Empty;
-            var bits = 0;
-            if (SpteAttributes.Is(attribute, SpteAttributes.Disjoint) && args[1].Value is string disjointWith)
-            {
-                kind = AssertionKind.Disjoint;
-                second = disjointWith;
-            }
-            else if (SpteAttributes.Is(attribute, SpteAttributes.Within) && args[1].Value is string within)
-            {
-                kind = AssertionKind.Within;
-                second = within;
-            }
-            else if (SpteAttributes.Is(attribute, SpteAttributes.Width) && TryGetInt(args[1], out bits))
-            {
-                kind = AssertionKind.Width;
-            }
-            else
-            {
-                continue;
-            }
-
-            var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
-            assertions.Add(new AssertionDeclaration(
-                kind,
-                first,
-                second,
-                bits,
-                LocationInfo.From(syntax),
-                LocationInfo.From(PositionalArgument(syntax, 0)),
-                LocationInfo.From(PositionalArgument(syntax, 1))));
-        }
-
-        return assertions.ToEquatableArray();
-    }
-
-    private static LocationInfo? AttributeLocation(AttributeData attribute, CancellationToken cancellationToken) =>
-        LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken));
-
-    private static AttributeArgumentSyntax? PositionalArgument(AttributeSyntax? syntax, int index)
-    {
-        var positional = syntax?.ArgumentList?.Arguments
-            .Where(static a => a.NameEquals is null && a.NameColon is null)
-            .ToList();
-        return positional is not null && index < positional.Count ? positional[index] : null;
-    }
-
-    private static AttributeArgumentSyntax? NamedArgument(AttributeSyntax? syntax, string name) =>
-        syntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name);
-
-    private static bool TryGetInt(TypedConstant constant, out int value)
-    {
-        if (constant.Kind == TypedConstantKind.Primitive && constant.Value is int i)
-        {
-            value = i;
-            return true;
-        }
-
-        value = 0;
-        return false;
-    }
-
-    private static bool TryGetUInt64(TypedConstant constant, out ulong value)
-    {
-        if (constant.Kind == TypedConstantKind.Primitive && constant.Value is ulong u)
-        {
-            value = u;
-            return true;
-        }
-
-        value = 0;
-        return false;
     }
 
     /// <summary>

@@ -1,5 +1,8 @@
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
+using Spte.Generator.Model;
+using Spte.Text;
 
 namespace Spte.Generator.Validation;
 
@@ -11,7 +14,7 @@ internal static class BitText
 
     public static ulong LowMask(int width) => width >= 64 ? ulong.MaxValue : (1UL << width) - 1;
 
-    public static string Hex(ulong value) => "0x" + value.ToString("X16", CultureInfo.InvariantCulture);
+    public static string Hex(ulong value) => BitFormat.Hex16(value);
 
     public static string Literal(ulong value) => Hex(value) + "UL";
 
@@ -29,28 +32,20 @@ internal static class BitText
     }
 
     /// <summary>"bit 11" for one bit, "bits 3..5, 52..62" for more.</summary>
-    public static string Bits(ulong mask) => (PopCount(mask) == 1 ? "bit " : "bits ") + Describe(mask);
+    public static string Bits(ulong mask) => BitFormat.Bits(mask);
 
     /// <summary>The bits of <paramref name="mask"/> as runs: "11", "3..5, 52..62", or "none".</summary>
-    public static string Describe(ulong mask)
-    {
-        var runs = new List<string>();
-        for (var bit = 0; bit < 64; bit++)
-        {
-            if ((mask & (1UL << bit)) == 0)
-            {
-                continue;
-            }
+    public static string Describe(ulong mask) => BitFormat.Numbers(BitFormat.Runs(mask));
 
-            var start = bit;
-            while (bit + 1 < 64 && (mask & (1UL << (bit + 1))) != 0)
-            {
-                bit++;
-            }
+    /// <summary>The widths of <paramref name="mask"/>'s runs of consecutive bits, lowest first.</summary>
+    public static List<int> RunWidths(ulong mask) => BitFormat.Runs(mask).Select(static r => r.High - r.Low + 1).ToList();
 
-            runs.Add(start == bit ? Int(start) : Int(start) + ".." + Int(bit));
-        }
+    /// <summary>The entry bits a field made of <paramref name="runs"/> sets when it holds <paramref name="value"/>.</summary>
+    public static ulong Place(ulong value, EquatableArray<RunSpec> runs) =>
+        runs.Aggregate(0UL, (bits, r) => bits | (((value >> r.ValueShift) & LowMask(r.Width)) << r.Low));
 
-        return runs.Count == 0 ? "none" : string.Join(", ", runs);
-    }
+    /// <summary>The C# expression of <see cref="Place"/> for the constant <paramref name="value"/>.</summary>
+    public static string PlaceExpression(string value, EquatableArray<RunSpec> runs) =>
+        "(" + string.Join(" | ", runs.Select(r =>
+            $"(({(r.ValueShift == 0 ? value : "(" + value + " >> " + Int(r.ValueShift) + ")")} & {Literal(LowMask(r.Width))}) << {Int(r.Low)})")) + ")";
 }

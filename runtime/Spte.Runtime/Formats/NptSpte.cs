@@ -22,16 +22,16 @@ namespace Spte.Runtime.Formats;
 [Mask("MmioSpteGenLow", KvmSpteMasks.MmioSpteGenLow)]
 [Mask("MmioSpteGenHigh", KvmSpteMasks.MmioSpteGenHigh)]
 [Mask("SpteMmioAllowed", KvmSpteMasks.SpteMmioAllowed)]
-// spte.h static_asserts that apply to this format.
-[Disjoint("Present", "MmioSpteGenLow")]
-[Disjoint("Present", "MmioSpteGenHigh")]
-[Disjoint("SpteMmioAllowed", "Present")]
-[Disjoint("SpteMmioAllowed", "MmioSpteGenLow")]
-[Disjoint("SpteMmioAllowed", "MmioSpteGenHigh")]
-[Width("MmioSpteGenLow", 8)]
-[Width("MmioSpteGenHigh", 11)]
-[Disjoint("NonPresent", "Present")]
-[Disjoint("Frozen", "Present")]
+// The static_asserts of spte.h that apply to this format (1..6 are about EPT's software bits):
+// 7. The MMIO generation never looks MMU-present.
+[Disjoint("Present", "MmioSpteGenLow | MmioSpteGenHigh")]
+// 8. The MMIO mask may use neither the MMU-present bit nor the generation bits.
+[Disjoint("SpteMmioAllowed", "Present | MmioSpteGenLow | MmioSpteGenHigh")]
+// 9. The generation halves are 8 and 11 bits wide.
+[Width("MmioSpteGenLow | MmioSpteGenHigh", 8, 11)]
+// 10, 11. The non-present and frozen values set no MMU-present bit: built-in (SPTE0001, SPTE0004).
+// 12. (The posted 0x498 patch.) FROZEN_SPTE sets no accessed or dirty bit: not declared while this
+// model keeps 0x5a0, which sets bit 5 (see EptSpte).
 [Within("MmioSpteGenLow", "Mmio.Generation")]
 [Within("MmioSpteGenHigh", "Mmio.Generation")]
 [Width("Mmio.Generation", 19)]
