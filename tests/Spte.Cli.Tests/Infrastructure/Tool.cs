@@ -21,7 +21,7 @@ internal static class Tool
     {
         using var stdout = new StringWriter { NewLine = "\n" };
         using var stderr = new StringWriter { NewLine = "\n" };
-        var exit = SpteApp.Run(args, stdout, stderr);
+        var exit = SpteApp.Run(args, Stream.Null, stdout, stderr);
         return new CliResult(exit, stdout.ToString(), stderr.ToString());
     }
 
