@@ -97,6 +97,16 @@ public sealed class ScanCommandTests
     }
 
     [Fact]
+    public void Windows_line_endings_and_a_byte_order_mark_are_still_text()
+    {
+        var result = Tool.RunWithInput([0xEF, 0xBB, 0xBF, .. "0x8000000000000000\r\n# zapped\r\n0\r\n"u8], "scan", "EptSpte", "-");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Empty(result.Error);
+        Assert.Contains("  line 3: 0x0000000000000000\n", result.Out);
+    }
+
+    [Fact]
     public void A_binary_dump_lists_each_finding_by_table_and_entry()
     {
         var leaf = 0x8000000000ABC907UL;

@@ -19,7 +19,8 @@ internal sealed class ScanTally
         [
             EntryClassification.LabelOf(EntryClass.Present),
             EntryClassification.LabelOf(EntryClass.NonPresentValue),
-            .. format.SpecialValues.Select(special => EntryClassification.LabelOf(EntryClass.SpecialValue, special.Name)),
+            // Distinct: only a hand-made assembly can repeat a special value's name (SPTE0010).
+            .. format.SpecialValues.Select(special => EntryClassification.LabelOf(EntryClass.SpecialValue, special.Name)).Distinct(),
             EntryClassification.LabelOf(EntryClass.Mmio),
             EntryClassification.LabelOf(EntryClass.NotTheNonPresentValue),
         ];
