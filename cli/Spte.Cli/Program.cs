@@ -1,4 +1,4 @@
 using System;
 using Spte.Cli;
 
-return SpteApp.Run(args, Console.Out, Console.Error);
+return SpteApp.Run(args, Console.OpenStandardInput(), Console.Out, Console.Error);

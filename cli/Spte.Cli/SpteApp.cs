@@ -20,13 +20,17 @@ internal static class SpteApp
     /// <summary>Exit code for a failure inside spte itself.</summary>
     public const int InternalErrorExitCode = 3;
 
-    /// <summary>Runs <c>spte</c> with <paramref name="args"/>, writing to the given writers; returns the exit code.</summary>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    /// <summary>Exit code of <c>decode --check</c> and <c>scan --check</c> when there is a finding.</summary>
+    public const int FindingsExitCode = 4;
+
+    /// <summary>Runs <c>spte</c> with <paramref name="args"/>, reading <paramref name="stdin"/> for '-' and writing to the given writers; returns the exit code.</summary>
+    public static int Run(string[] args, Stream stdin, TextWriter stdout, TextWriter stderr)
     {
         var root = new RootCommand("Decode, draw and explain Spte page-table entry formats.")
         {
             FormatsCommand.Create(stdout),
             DecodeCommand.Create(stdout),
+            ScanCommand.Create(stdin, stdout),
             LayoutCommand.Create(stdout),
             ExplainCommand.Create(stdout),
         };

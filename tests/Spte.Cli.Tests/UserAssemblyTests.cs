@@ -130,6 +130,30 @@ public sealed class UserAssemblyTests(UserFormatsFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public void A_user_format_finding_names_its_non_present_value_without_claiming_hardware_facts()
+    {
+        var result = Tool.Run("decode", "AcmeEntry", "0", "--check", "-a", fixture.LibraryPath);
+
+        Assert.Equal(SpteApp.FindingsExitCode, result.ExitCode);
+        var lines = Tool.Lines(result.Out);
+        Assert.Equal(
+            "finding: AcmeEntry 0x0000000000000000 is not present, but it is not AcmeEntry's non-present value 0x4000000000000000 (it differs in bit 62)",
+            lines[0]);
+        Assert.Equal(
+            "  spte knows no hardware facts for AcmeEntry; a correct MMU writes only the non-present value or a named special value into a non-present entry",
+            lines[1]);
+    }
+
+    [Fact]
+    public void A_user_format_special_value_is_its_class_and_passes_the_check()
+    {
+        var lines = Tool.Lines(Tool.Ok("decode", "AcmeEntry", "0x40000000DEAD0000", "--check", "-a", fixture.LibraryPath));
+
+        Assert.Equal("AcmeEntry 0x40000000DEAD0000", lines[0]);
+        Assert.Contains("  class          special value Poisoned", lines);
+    }
+
+    [Fact]
     public void The_full_name_resolves_the_ambiguity()
     {
         var user = Tool.Ok("decode", "Acme.Other.EptSpte", "0x20", "--assembly", fixture.LibraryPath);

@@ -18,4 +18,10 @@ internal static class CommonOptions
     {
         Description = "The format's name, simple (EptSpte) or full (Spte.Runtime.Formats.EptSpte), any case.",
     };
+
+    /// <summary><c>--check</c>: exit with <see cref="SpteApp.FindingsExitCode"/> when there is a finding, for scripts.</summary>
+    public static Option<bool> Check() => new("--check")
+    {
+        Description = "Exit with 4 if an entry is not present but not the format's non-present value (a finding).",
+    };
 }

@@ -1,16 +1,24 @@
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Linq;
+using Spte.Cli.Classification;
 using Spte.Cli.Model;
 
 namespace Spte.Cli.Decoding;
 
-/// <summary>Prints a <see cref="DecodedEntry"/>: header, presence, special value, fields and every view.</summary>
+/// <summary>Prints a <see cref="DecodedEntry"/>: any finding, header, class, presence, special value, fields and every view.</summary>
 internal static class DecodeWriter
 {
-    /// <summary>Writes <paramref name="entry"/> to <paramref name="output"/>.</summary>
-    public static void Write(DecodedEntry entry, TextWriter output)
+    /// <summary>Writes <paramref name="entry"/>, of class <paramref name="classification"/>, to <paramref name="output"/>.</summary>
+    public static void Write(DecodedEntry entry, EntryClassification classification, TextWriter output)
     {
+        // A finding is the one thing a person reading a dump must not miss, so it comes first.
+        if (classification.Finding is { } finding)
+        {
+            FindingWriter.Write(finding, output);
+        }
+
         var format = entry.Format;
         var rows = entry.Fields.Concat(entry.Views.SelectMany(view => view.Fields)).ToList();
         var nameWidth = rows.Select(row => row.Field.Name.Length).DefaultIfEmpty(0).Max();
@@ -18,6 +26,7 @@ internal static class DecodeWriter
 
         output.WriteLine($"{format.Name} {BitText.Hex16(entry.Raw)}");
         output.WriteLine($"  format         {format.FullName} ({format.Origin})");
+        output.WriteLine($"  class          {ClassText(classification)}");
         output.WriteLine($"  present        {Presence(entry)}");
         output.WriteLine($"  special value  {SpecialValue(entry)}");
         output.WriteLine("fields");
@@ -55,6 +64,11 @@ internal static class DecodeWriter
             output.WriteLine(row.Field.IsPresent ? line + "  [present bit]" : line);
         }
     }
+
+    private static string ClassText(EntryClassification classification) =>
+        classification.Mmio is { } mmio
+            ? $"{classification.Label}, generation {mmio.Generation.ToString(CultureInfo.InvariantCulture)} ({mmio.HardwareReaction})"
+            : classification.Label;
 
     private static string Presence(DecodedEntry entry)
     {

@@ -17,11 +17,15 @@ internal sealed record CliResult(int ExitCode, string Out, string Error)
 /// <summary>Runs <c>spte</c> in-process, as <c>Program</c> does, with captured output.</summary>
 internal static class Tool
 {
-    public static CliResult Run(params string[] args)
+    public static CliResult Run(params string[] args) => RunWithInput([], args);
+
+    /// <summary>Runs with <paramref name="stdin"/> as what '-' reads.</summary>
+    public static CliResult RunWithInput(byte[] stdin, params string[] args)
     {
+        using var input = new MemoryStream(stdin, writable: false);
         using var stdout = new StringWriter { NewLine = "\n" };
         using var stderr = new StringWriter { NewLine = "\n" };
-        var exit = SpteApp.Run(args, stdout, stderr);
+        var exit = SpteApp.Run(args, input, stdout, stderr);
         return new CliResult(exit, stdout.ToString(), stderr.ToString());
     }
 
