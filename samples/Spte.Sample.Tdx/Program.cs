@@ -6,13 +6,13 @@ using Spte.Runtime.Formats;
 using Spte.Runtime.Mmu;
 using Spte.Runtime.X86;
 
-// The TDX shared-EPT flow and an AMD NPT flow on the simulated KVM, through its KVM-shaped API:
+// The TDX shared-EPT flow and an AMD NPT flow (TDP MMU, then the legacy MMU) on the simulated KVM, through its KVM-shaped API:
 // KVM_CREATE_VM, KVM_SET_USER_MEMORY_REGION, KVM_CREATE_VCPU, then a KVM_RUN loop that plays the
 // device for MMIO exits. Exits non-zero if an MMU invariant breaks.
 const ulong Ram = 64UL << 20;
 const ulong Uart = 0xFEB0_0000;
 
-Console.WriteLine("Spte runtime: KVM's TDP MMU over EPT/NPT formats declared with the Spte toolkit");
+Console.WriteLine("Spte runtime: KVM's MMU (TDP and legacy) over EPT/NPT formats declared with the Spte toolkit");
 var ok = true;
 
 // 1. A TD: "EPT-violation #VE" is always on, so only the suppress-#VE bit (63) keeps an
@@ -54,8 +54,23 @@ RunLoop(svmVcpu);
 Trace(svmVcpu);
 ok &= Check(svm);
 
+// 4. The same AMD program with KVM's legacy MMU (kvm.tdp_mmu=N): shadow pages found by
+//    (gfn, role), reverse maps, faults under the write lock. The guest sees the same.
+var legacy = new Kvm(HostCpu.Amd) { ModuleParams = new KvmModuleParams { TdpMmu = false } }.CreateVm();
+legacy.SetUserMemoryRegion(0, 0, Ram);
+var legacyVcpu = legacy.CreateVcpu(0);
+foreach (var access in svmVcpu.Completed.Select(static c => c.Access))
+{
+    legacyVcpu.Guest.Add(access);
+}
+
+Section("NPT with the legacy MMU (kvm.tdp_mmu=N): the same program");
+RunLoop(legacyVcpu);
+Trace(legacyVcpu);
+ok &= Check(legacy);
+
 Section("Counters");
-Table(("TDX", td, tdVcpu), ("NPT", svm, svmVcpu));
+Table(("TDX", td, tdVcpu), ("NPT", svm, svmVcpu), ("legacy", legacy, legacyVcpu));
 Console.WriteLine();
 Console.WriteLine(ok ? "All MMU invariants hold." : "AN MMU INVARIANT FAILED.");
 return ok ? 0 : 1;

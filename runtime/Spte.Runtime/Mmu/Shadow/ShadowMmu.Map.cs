@@ -16,7 +16,12 @@ internal sealed partial class ShadowMmu<T>
     /// </summary>
     internal KvmMmuPage<T> MmuAllocDirectRoot(int asId, MemoryCache<T> cache)
     {
-        var root = KvmMmuGetShadowPage(cache, 0, new KvmMmuPageRole(Options.RootLevel, asId, Direct: true, SpteAccess.All), isRoot: true);
+        var root = KvmMmuGetShadowPage(cache, 0, new KvmMmuPageRole(Options.RootLevel, asId, Direct: true, SpteAccess.All), isRoot: true, out var created);
+        if (created)
+        {
+            Stats.Increment(MmuStat.RootsAllocated);
+        }
+
         root.RootCount++;
         return root;
     }

@@ -73,6 +73,13 @@ internal sealed partial class ShadowMmu<T>
     /// </summary>
     private KvmMmuPage<T> KvmMmuGetShadowPage(MemoryCache<T> cache, ulong gfn, KvmMmuPageRole role, bool isRoot)
     {
+        return KvmMmuGetShadowPage(cache, gfn, role, isRoot, out _);
+    }
+
+    /// <summary><see cref="KvmMmuGetShadowPage(MemoryCache{T}, ulong, KvmMmuPageRole, bool)"/>, and whether the page is new.</summary>
+    private KvmMmuPage<T> KvmMmuGetShadowPage(MemoryCache<T> cache, ulong gfn, KvmMmuPageRole role, bool isRoot, out bool created)
+    {
+        created = false;
         if (_mmuPageHash.TryGetValue((gfn, role), out var bucket))
         {
             foreach (var found in bucket)
@@ -94,6 +101,7 @@ internal sealed partial class ShadowMmu<T>
             throw _kvm.KvmBug($"The memory cache is empty under the MMU lock (level {role.Level} gfn 0x{gfn:X}): a path forgot to top it up.");
         }
 
+        created = true;
         var sp = new KvmMmuPage<T>(cache.Alloc(), role, gfn, isRoot, _mmuValidGen);
         bucket.Add(sp);
         _activeNodes.Add(sp, _activeMmuPages.AddFirst(sp));
