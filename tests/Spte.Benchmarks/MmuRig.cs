@@ -14,19 +14,20 @@ namespace Spte.Benchmarks;
 /// One VM's MMU driven directly, as <c>KvmVcpu.Run</c> drives it but without its event trace
 /// (which formats strings per exit and would dominate the figures): host memory, one memslot of
 /// guest RAM at GPA 0, a 4-level root, a vCPU's memory cache and the simulated CPU's walker.
-/// Mappings are 4K only (huge pages off), as in the C reference.
+/// Mappings are 4K only (huge pages off), as in the C reference. The MMU is the TDP MMU, or the
+/// legacy MMU with <c>tdpMmu: false</c>.
 /// </summary>
 internal sealed class MmuRig<T>
     where T : struct, IKvmSpte<T>
 {
-    public MmuRig(ulong slotPages, MmioSpteMask mmio, Func<HostMemory, ITdpWalker> walker)
+    public MmuRig(ulong slotPages, MmioSpteMask mmio, Func<HostMemory, ITdpWalker> walker, bool tdpMmu = true)
     {
         Host = new HostMemory(pageTableBudget: 1 << 16, maxPhyAddr: 46);
 
         // The C reference touches its table pool before timing; KVM's memory cache is topped up
         // from resident memory. Make the memory of every table the slot can need resident too.
         Host.PopulatePageTables<T>(TablesFor(slotPages) + MemoryCache<T>.DefaultCapacity);
-        Mmu = new KvmMmu<T>(Host, new KvmMemslots(), new KvmMmuOptions { Mmio = mmio, MaxHugePageLevel = PgLevel.Pg4K });
+        Mmu = new KvmMmu<T>(Host, new KvmMemslots(), new KvmMmuOptions { Mmio = mmio, MaxHugePageLevel = PgLevel.Pg4K, TdpMmu = tdpMmu });
         var change = Mmu.Memslots.Prepare(0, 0, slotPages << HostMemory.PageShift, KvmMemFlags.None, readOnlyAllowed: true, Mmu.MaxGfn, Host)!;
         Mmu.Memslots.Commit(change);
         Cache = new MemoryCache<T>(Host);

@@ -6,6 +6,7 @@ using Spte.Benchmarks;
 // measures the generator in a real build with it); `step-times N [RUNS]` prints where a generator
 // run over N formats spends its time; `mmu-scale CSV [C_OUTPUT | C-sync=C_OUTPUT ...]` times the runtime's MMU
 // from 1K to 1M mapped pages and merges the C references' runs (best of each) (scripts/mmu-scale.sh runs both);
+// `mmu-legacy` times the legacy MMU beside the TDP MMU on the same workloads;
 // `mmu-plot CSV PNG` plots per-fault cost from that CSV; anything else goes to BenchmarkDotNet.
 switch (args)
 {
@@ -18,6 +19,9 @@ switch (args)
         return 0;
     case ["mmu-scale", var csv, .. var c]:
         MmuScale.Run(csv, c);
+        return 0;
+    case ["mmu-legacy"]:
+        MmuLegacy.Run();
         return 0;
     case ["mmu-plot", var csv, var png]:
         MmuPlot.Write(csv, png);
