@@ -135,6 +135,50 @@ public class LegacyMmuTests
     }
 
     [Fact]
+    public void A_zapped_shadow_page_keeps_its_frame_until_the_grace_period_ends()
+    {
+        var h = new MmuHarness<EptSpte>(MmioSpteMask.Vmx, maxHugePageLevel: PgLevel.Pg4K, tdpMmu: false);
+        h.AddSlot(0, 0, 4 * MiB);
+        Assert.Equal(PageFaultResult.Fixed, h.Fault(0x1000));
+        var inUse = h.Host.PageTablePagesInUse;
+
+        using (h.Mmu.Rcu.ReadLock())
+        {
+            // A lockless walker is inside: kvm_mmu_commit_zap_page unlinks, but the frames stay.
+            h.Mmu.ZapAllFast();
+            Assert.Equal(inUse, h.Host.PageTablePagesInUse);
+            Assert.True(h.Mmu.Rcu.Pending > 0);
+        }
+
+        h.Mmu.Rcu.Barrier();
+        Assert.Equal(0, h.Mmu.Rcu.Pending);
+        Assert.True(h.Host.PageTablePagesInUse < inUse);
+        h.AssertInvariants();
+    }
+
+    [Fact]
+    public void A_parentless_shadow_page_stays_in_the_hash_and_the_next_fault_links_it_again()
+    {
+        var h = new MmuHarness<NptSpte>(MmioSpteMask.Npt(46), maxHugePageLevel: PgLevel.Pg4K, tdpMmu: false);
+        h.AddSlot(0, 0, 4 * MiB);
+        Assert.Equal(PageFaultResult.Fixed, h.Fault(0x1000));
+        var walk = h.Walk(0x1000);
+        var pd = h.Mmu.PageOf(walk[^3].Spte.Pfn)!;
+        var pt = h.Mmu.PageOf(walk[^2].Spte.Pfn)!;
+
+        // Zapping the page directory drops its link to the page table (mmu_page_zap_pte); the
+        // page table, with its leaf still rmapped, waits in the hash without a parent.
+        Assert.True(h.Mmu.ZapSp(pd));
+        Assert.Equal(0, pt.ParentPtes.Count);
+        h.AssertInvariants();
+
+        Assert.Equal(PageFaultResult.Spurious, h.Fault(0x1000));
+        Assert.Same(pt, h.Mmu.PageOf(h.Walk(0x1000)[^2].Spte.Pfn));
+        Assert.Equal(1, pt.ParentPtes.Count);
+        h.AssertInvariants();
+    }
+
+    [Fact]
     public void A_td_needs_the_tdp_mmu()
     {
         var kvm = new Kvm(HostCpu.Intel) { ModuleParams = new KvmModuleParams { TdpMmu = false } };
