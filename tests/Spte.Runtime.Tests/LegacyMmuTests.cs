@@ -178,6 +178,33 @@ public class LegacyMmuTests
         h.AssertInvariants();
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void With_prove_ve_a_drop_spte_that_writes_zero_is_an_unexpected_ve_kvm_warns_about(bool injectBug)
+    {
+        var kvm = new Kvm(HostCpu.Intel) { ModuleParams = new KvmModuleParams { TdpMmu = false, ProveVe = true } };
+        var vm = (KvmVm<EptSpte>)kvm.CreateVm();
+        vm.SetUserMemoryRegion(0, 0, 4 * MiB);
+        var vcpu = vm.CreateVcpu(0);
+        vcpu.Guest.Add(GuestAccess.Write(0x1000, 0x77));
+        VmDriver.RunToHalt(vcpu);
+        if (injectBug)
+        {
+            vm.Mmu.ZapValueOverride = static p => p == ZapPath.MmuSpteClearTrackBits ? EptSpte.FromRaw(0) : EptSpte.NonPresent;
+        }
+
+        // The host reclaims the range (MMU notifier): the legacy MMU drops the leaf through its rmap.
+        vm.UnmapGuestRange(0, 4 * MiB);
+        vcpu.ClearEvents();
+        vcpu.Guest.Add(GuestAccess.Read(0x1000));
+
+        Assert.Equal(KvmExitReason.Hlt, VmDriver.RunToHalt(vcpu));
+        Assert.Equal(0x77UL, vcpu.Completed[^1].Value);
+        Assert.Equal(injectBug, VmDriver.Kinds(vcpu).Contains(VcpuEventKind.UnexpectedVe));
+        Assert.Equal(injectBug ? 1 : 0, vcpu.Stats[VcpuStat.VirtualizationExceptions]);
+    }
+
     [Fact]
     public void A_td_needs_the_tdp_mmu()
     {

@@ -12,4 +12,13 @@ public sealed record KvmModuleParams
     /// TDX needs the TDP MMU.
     /// </summary>
     public bool TdpMmu { get; init; } = true;
+
+    /// <summary>
+    /// <c>CONFIG_KVM_INTEL_PROVE_VE</c>: on Intel, every VM (not only a TD) runs with EPT-violation
+    /// #VE enabled and #VE intercepted, so a non-present SPTE that lost its suppress-#VE bit turns
+    /// the guest's next access into a #VE that KVM catches: it WARNs, dumps the SPTEs
+    /// (<see cref="VcpuEventKind.UnexpectedVe"/>) and resumes the guest. The #VE information
+    /// area stays busy, so later violations exit to KVM as usual.
+    /// </summary>
+    public bool ProveVe { get; init; }
 }

@@ -121,6 +121,13 @@ public sealed partial class KvmVcpu<T> : KvmVcpu
                 case TdpWalkOutcome.VirtualizationException:
                     Stats.Increment(VcpuStat.VirtualizationExceptions);
                     Record(VcpuEventKind.VirtualizationException, gpa, $"#VE in the guest (level {walk.Level} entry {Describe(walk.Entry, walk.Level)} has suppress-#VE clear; qualification 0x{(ulong)walk.Qualification:X})");
+                    if (!IsTd)
+                    {
+                        // CONFIG_KVM_INTEL_PROVE_VE: handle_exception_nmi intercepts it, WARNs and resumes.
+                        Record(VcpuEventKind.UnexpectedVe, gpa, $"KVM: unexpected #VE (PROVE_VE WARN): SPTE {Describe(walk.Entry, walk.Level)} at level {walk.Level} is non-present without suppress-#VE");
+                        continue;
+                    }
+
                     return HandleVeInGuest(gpa, size);
             }
 

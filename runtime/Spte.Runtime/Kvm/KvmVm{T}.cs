@@ -104,7 +104,7 @@ public sealed class KvmVm<T> : KvmVm
                 throw new KvmException(KvmErrno.EEXIST, $"vCPU {id} exists.");
             }
 
-            var ve = Type == KvmVmType.Tdx ? new VeInformationArea() : null;
+            var ve = Type == KvmVmType.Tdx || Kvm.ModuleParams.ProveVe ? new VeInformationArea() : null;
             var vcpu = new KvmVcpu<T>(this, id, _walkerFactory(ve), ve);
             _vcpus.Add(vcpu);
             return vcpu;

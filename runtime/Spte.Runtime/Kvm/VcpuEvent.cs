@@ -53,6 +53,9 @@ public enum VcpuEventKind
 
     /// <summary>The guest finished its accesses and halted.</summary>
     Halt,
+
+    /// <summary>KVM intercepted a #VE in a VM that is not a TD (<see cref="KvmModuleParams.ProveVe"/>): a KVM bug it WARNs about.</summary>
+    UnexpectedVe,
 }
 
 /// <summary>One entry of a vCPU's trace.</summary>
