@@ -16,6 +16,9 @@ internal struct PteList<T>
     private Sptep<T> _one;
     private List<Sptep<T>>? _many;
 
+    /// <summary>The only member, when <see cref="Count"/> is 1 (read without copying the set).</summary>
+    public readonly Sptep<T> Single => _many is null ? _one : _many[0];
+
     /// <summary>How many SPTEs the set holds (<c>pte_list_count</c>).</summary>
     public readonly int Count => _many?.Count ?? (_one.Sp is null ? 0 : 1);
 

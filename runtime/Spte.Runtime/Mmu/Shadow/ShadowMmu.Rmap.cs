@@ -14,7 +14,7 @@ internal sealed partial class ShadowMmu<T>
     /// <summary>KVM's <c>rmap_add</c>: record that <paramref name="sptep"/> maps its GFN at its level; the page counter grows.</summary>
     private void RmapAdd(KvmMemorySlot slot, Sptep<T> sptep)
     {
-        var rmaps = _rmaps.Find(r => r.IsOf(slot));
+        var rmaps = RmapsOf(slot);
         if (rmaps is null)
         {
             rmaps = new SlotRmaps<T>(slot, Options.MaxHugePageLevel);
@@ -36,7 +36,31 @@ internal sealed partial class ShadowMmu<T>
         }
     }
 
-    private SlotRmaps<T>? RmapsOf(int asId, ulong gfn) => _rmaps.Find(r => r.Contains(asId, gfn));
+    private SlotRmaps<T>? RmapsOf(int asId, ulong gfn)
+    {
+        foreach (var rmaps in _rmaps)
+        {
+            if (rmaps.Contains(asId, gfn))
+            {
+                return rmaps;
+            }
+        }
+
+        return null;
+    }
+
+    private SlotRmaps<T>? RmapsOf(KvmMemorySlot slot)
+    {
+        foreach (var rmaps in _rmaps)
+        {
+            if (rmaps.IsOf(slot))
+            {
+                return rmaps;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>KVM's <c>kvm_arch_free_memslot</c>: the slot is gone and its zap emptied its rmaps; they are dropped.</summary>
     internal void FreeMemslotRmaps(KvmMemorySlot slot) => _rmaps.RemoveAll(r => r.IsOf(slot));
@@ -68,8 +92,7 @@ internal sealed partial class ShadowMmu<T>
     /// </summary>
     internal void ClearDirtyPtMasked(KvmMemorySlot slot, ReadOnlySpan<ulong> dirtyBitmap)
     {
-        var rmaps = _rmaps.Find(r => r.IsOf(slot));
-        if (rmaps is null)
+        if (RmapsOf(slot) is not { } rmaps)
         {
             return;
         }
@@ -175,7 +198,7 @@ internal sealed partial class ShadowMmu<T>
     private bool ForEachRmapSpte(int asId, ulong start, ulong end, int minLevel, Func<Sptep<T>, T, bool> handler, int maxLevel = int.MaxValue)
     {
         var any = false;
-        foreach (var rmaps in _rmaps.ToArray())
+        foreach (var rmaps in _rmaps)
         {
             var first = Math.Max(start, rmaps.BaseGfn);
             var last = Math.Min(end, rmaps.EndGfn);
@@ -189,9 +212,19 @@ internal sealed partial class ShadowMmu<T>
                 var pages = PgLevel.PagesPerHpage(level);
                 for (var gfn = PgLevel.RoundGfn(first, level); gfn < last; gfn += pages)
                 {
-                    foreach (var sptep in rmaps.Of(Math.Max(gfn, rmaps.BaseGfn), level).ToArray())
+                    ref var head = ref rmaps.Of(Math.Max(gfn, rmaps.BaseGfn), level);
+                    if (head.Count == 1)
                     {
+                        var sptep = head.Single;
                         any |= handler(sptep, sptep.Value);
+                    }
+                    else if (head.Count > 1)
+                    {
+                        // A copy: the handler may drop what it is given.
+                        foreach (var sptep in head.ToArray())
+                        {
+                            any |= handler(sptep, sptep.Value);
+                        }
                     }
                 }
             }
