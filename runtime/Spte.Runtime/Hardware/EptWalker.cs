@@ -57,7 +57,7 @@ internal sealed class EptWalker : ITdpWalker
         _host = host;
         Capabilities = capabilities;
         VeInfo = veInfo;
-        _highReserved = capabilities.MaxPhyAddr < 52 ? BitRange(capabilities.MaxPhyAddr, 51) : 0;
+        _highReserved = capabilities.MaxPhyAddr < 52 ? GenMask.Ull(51, capabilities.MaxPhyAddr) : 0;
         _accessedMask = capabilities.AccessedDirty ? EptSpte.Leaf.AccessedMask : 0;
         var misconfiguredXwr = (1U << 0b010) | (1U << 0b110) | (capabilities.ExecuteOnly ? 0 : 1U << 0b100);
         var xwrOnly = 0UL;
@@ -172,8 +172,8 @@ internal sealed class EptWalker : ITdpWalker
         return level switch
         {
             >= PgLevel.Root4Level => _highReserved | EptSpte.NonLeaf.ReservedMask,
-            PgLevel.Pg1G when large => _highReserved | BitRange(12, 29),
-            PgLevel.Pg2M when large => _highReserved | BitRange(12, 20),
+            PgLevel.Pg1G when large => _highReserved | GenMask.Ull(29, 12),
+            PgLevel.Pg2M when large => _highReserved | GenMask.Ull(20, 12),
             PgLevel.Pg4K => _highReserved,
             _ => _highReserved | (EptSpte.NonLeaf.ReservedMask & ~EptSpte.LargeLeaf.LargePageMask),
         };
@@ -250,14 +250,6 @@ internal sealed class EptWalker : ITdpWalker
     private static InvalidOperationException NoTable(ulong pfn) =>
         new($"The CPU walked into host frame 0x{pfn:X}, which holds no page table (a table was freed while still linked).");
 
-    private static ulong BitRange(int low, int high) => (ulong.MaxValue >> (63 - high)) & ~((1UL << low) - 1);
-
-    /// <summary>One word per level (index 0 unused), held inline so a lookup is no load of an array reference.</summary>
-    [InlineArray(PgLevel.Root5Level + 1)]
-    private struct LevelWords
-    {
-        private ulong _level0;
-    }
 
     /// <summary>One word per <see cref="Kind"/>.</summary>
     [InlineArray(2 * (PgLevel.Root5Level + 1))]

@@ -11,4 +11,10 @@ public enum GuestAccessKind
 
     /// <summary>An instruction fetch.</summary>
     Fetch,
+
+    /// <summary><c>invlpg</c>: flush the guest's TLB entry for the address (no memory access).</summary>
+    Invlpg,
+
+    /// <summary><c>mov cr3</c>: load the value as CR3, which flushes the guest's TLB (no memory access).</summary>
+    MovToCr3,
 }

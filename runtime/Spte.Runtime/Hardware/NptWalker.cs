@@ -33,7 +33,7 @@ internal sealed class NptWalker : ITdpWalker
         ArgumentNullException.ThrowIfNull(capabilities);
         _host = host;
         Capabilities = capabilities;
-        _highReserved = capabilities.MaxPhyAddr < 52 ? BitRange(capabilities.MaxPhyAddr, 51) : 0;
+        _highReserved = capabilities.MaxPhyAddr < 52 ? GenMask.Ull(51, capabilities.MaxPhyAddr) : 0;
         for (var level = PgLevel.Pg4K; level <= PgLevel.Root5Level; level++)
         {
             _reservedNonLarge[level] = ReservedBits(NptSpte.NonPresent, level);
@@ -125,8 +125,8 @@ internal sealed class NptWalker : ITdpWalker
         {
             >= PgLevel.Root4Level => _highReserved | NptSpte.NonLeaf.ReservedMask,
             PgLevel.Pg1G when large && !Capabilities.Supports1G => _highReserved | NptSpte.LargeLeaf.PageSizeMask,
-            PgLevel.Pg1G when large => _highReserved | BitRange(13, 29),
-            PgLevel.Pg2M when large => _highReserved | BitRange(13, 20),
+            PgLevel.Pg1G when large => _highReserved | GenMask.Ull(29, 13),
+            PgLevel.Pg2M when large => _highReserved | GenMask.Ull(20, 13),
             _ => _highReserved,
         };
     }
@@ -152,13 +152,4 @@ internal sealed class NptWalker : ITdpWalker
     /// <summary>Out of line so the walk loop carries no message formatting.</summary>
     private static InvalidOperationException NoTable(ulong pfn) =>
         new($"The CPU walked into host frame 0x{pfn:X}, which holds no page table (a table was freed while still linked).");
-
-    private static ulong BitRange(int low, int high) => (ulong.MaxValue >> (63 - high)) & ~((1UL << low) - 1);
-
-    /// <summary>One word per level (index 0 unused), held inline so a lookup is no load of an array reference.</summary>
-    [InlineArray(PgLevel.Root5Level + 1)]
-    private struct LevelWords
-    {
-        private ulong _level0;
-    }
 }

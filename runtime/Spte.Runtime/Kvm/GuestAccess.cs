@@ -5,7 +5,7 @@ namespace Spte.Runtime;
 
 /// <summary>One guest memory access: what the simulated guest executes next (an instruction's one memory operand).</summary>
 /// <param name="Kind">Read, write or instruction fetch.</param>
-/// <param name="Gpa">The guest physical address (the guest runs with paging off).</param>
+/// <param name="Gpa">The address: guest-physical while the guest runs with paging off, guest-virtual once it sets CR0.PG (shadow paging).</param>
 /// <param name="Size">1, 2, 4 or 8 bytes; an access may straddle a page boundary.</param>
 /// <param name="Value">The value a write stores (little-endian).</param>
 public sealed record GuestAccess(GuestAccessKind Kind, ulong Gpa, int Size, ulong Value = 0)
@@ -19,9 +19,20 @@ public sealed record GuestAccess(GuestAccessKind Kind, ulong Gpa, int Size, ulon
     /// <summary>A one-byte instruction fetch.</summary>
     public static GuestAccess Fetch(ulong gpa) => new(GuestAccessKind.Fetch, gpa, 1);
 
+    /// <summary><c>invlpg</c> of the guest-virtual address <paramref name="gva"/>.</summary>
+    public static GuestAccess Invlpg(ulong gva) => new(GuestAccessKind.Invlpg, gva, 1);
+
+    /// <summary><c>mov cr3</c> with <paramref name="cr3"/> (the PML4's guest-physical address).</summary>
+    public static GuestAccess MovToCr3(ulong cr3) => new(GuestAccessKind.MovToCr3, cr3, 8, cr3);
+
     /// <inheritdoc/>
-    public override string ToString() =>
-        Kind == GuestAccessKind.Write ? $"write{Size * 8} 0x{Value:X} to 0x{Gpa:X}" : $"{(Kind == GuestAccessKind.Read ? "read" : "fetch")}{Size * 8} 0x{Gpa:X}";
+    public override string ToString() => Kind switch
+    {
+        GuestAccessKind.Write => $"write{Size * 8} 0x{Value:X} to 0x{Gpa:X}",
+        GuestAccessKind.Invlpg => $"invlpg 0x{Gpa:X}",
+        GuestAccessKind.MovToCr3 => $"mov cr3, 0x{Gpa:X}",
+        _ => $"{(Kind == GuestAccessKind.Read ? "read" : "fetch")}{Size * 8} 0x{Gpa:X}",
+    };
 
     internal void Validate(int guestMaxPhyAddr)
     {

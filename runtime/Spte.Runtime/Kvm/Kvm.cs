@@ -45,7 +45,7 @@ public sealed class Kvm
     /// </summary>
     /// <param name="type">The machine type; <see cref="KvmVmType.Tdx"/> needs an Intel CPU.</param>
     /// <param name="guestMaxPhyAddr">The guest's MAXPHYADDR (CPUID); by default the host's.</param>
-    /// <exception cref="KvmException">EINVAL: TDX on AMD or without the TDP MMU, or a guest MAXPHYADDR above the host's.</exception>
+    /// <exception cref="KvmException">EINVAL: TDX on AMD, without the TDP MMU or without EPT, or a guest MAXPHYADDR above the host's.</exception>
     public KvmVm CreateVm(KvmVmType type = KvmVmType.Default, int? guestMaxPhyAddr = null)
     {
         var guestBits = guestMaxPhyAddr ?? Cpu.MaxPhyAddr;
@@ -57,6 +57,11 @@ public sealed class Kvm
         if (type == KvmVmType.Tdx && !ModuleParams.TdpMmu)
         {
             throw new KvmException(KvmErrno.EINVAL, "TDX VMs need the TDP MMU (kvm.tdp_mmu=Y).");
+        }
+
+        if (!ModuleParams.Tdp)
+        {
+            return CreateShadowPagingVm(type, guestBits);
         }
 
         var rootLevel = Cpu.MaxTdpLevel == PgLevel.Root5Level && guestBits > 48 ? PgLevel.Root5Level : PgLevel.Root4Level;
@@ -76,5 +81,29 @@ public sealed class Kvm
         var nptCaps = new NptCapabilities { MaxPhyAddr = Cpu.MaxPhyAddr, Supports1G = Cpu.Supports1GPages };
         var nptOptions = new KvmMmuOptions { TdpMmu = ModuleParams.TdpMmu, RootLevel = rootLevel, MaxHugePageLevel = maxHuge, Mmio = MmioSpteMask.Npt(Cpu.MaxPhyAddr) };
         return new KvmVm<NptSpte>(this, type, guestBits, nptOptions, _ => new NptWalker(Memory, nptCaps));
+    }
+
+    /// <summary>
+    /// A VM with shadow paging (<c>ept=N</c>/<c>npt=N</c>): on either vendor the CPU walks x86-64
+    /// page tables the legacy MMU builds (the <see cref="NptSpte"/> format is that format), 4
+    /// levels for 4-level guests; MMIO SPTEs set reserved address bits, as on NPT.
+    /// </summary>
+    private KvmVm CreateShadowPagingVm(KvmVmType type, int guestBits)
+    {
+        if (type == KvmVmType.Tdx)
+        {
+            throw new KvmException(KvmErrno.EINVAL, "TDX VMs need EPT (kvm_intel.ept=Y).");
+        }
+
+        var caps = new NptCapabilities { MaxPhyAddr = Cpu.MaxPhyAddr, Supports1G = Cpu.Supports1GPages };
+        var options = new KvmMmuOptions
+        {
+            TdpMmu = false,
+            ShadowPaging = true,
+            RootLevel = PgLevel.Root4Level,
+            MaxHugePageLevel = Cpu.Supports1GPages ? PgLevel.Pg1G : PgLevel.Pg2M,
+            Mmio = MmioSpteMask.Npt(Cpu.MaxPhyAddr),
+        };
+        return new KvmVm<NptSpte>(this, type, guestBits, options, _ => new NptWalker(Memory, caps));
     }
 }

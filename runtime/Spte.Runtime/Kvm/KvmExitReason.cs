@@ -9,6 +9,12 @@ public enum KvmExitReason
     /// <summary><c>KVM_EXIT_HLT</c>: the guest's access script is finished.</summary>
     Hlt = 5,
 
+    /// <summary>
+    /// <c>KVM_EXIT_SHUTDOWN</c>: the guest triple-faulted. A modelled guest has no IDT, so a #PF
+    /// its own page tables raise (shadow paging: <see cref="VcpuEventKind.GuestPageFault"/>) ends it.
+    /// </summary>
+    Shutdown = 8,
+
     /// <summary><c>KVM_EXIT_MMIO</c>: userspace must emulate <see cref="KvmRun.Mmio"/>, then call <see cref="KvmVcpu.Run"/> again.</summary>
     Mmio = 6,
 

@@ -14,6 +14,14 @@ public sealed record KvmModuleParams
     public bool TdpMmu { get; init; } = true;
 
     /// <summary>
+    /// <c>kvm_intel.ept</c> / <c>kvm_amd.npt</c>: true (the default) translates guest-physical
+    /// addresses with EPT/NPT; false is shadow paging — the legacy MMU builds x86 page tables that
+    /// shadow the guest's own (set with <see cref="KvmVcpu.SetSregs"/>), write-protects the guest's
+    /// table pages and syncs on the guest's TLB flushes. TDX needs EPT.
+    /// </summary>
+    public bool Tdp { get; init; } = true;
+
+    /// <summary>
     /// <c>CONFIG_KVM_INTEL_PROVE_VE</c>: on Intel, every VM (not only a TD) runs with EPT-violation
     /// #VE enabled and #VE intercepted, so a non-present SPTE that lost its suppress-#VE bit turns
     /// the guest's next access into a #VE that KVM catches: it WARNs, dumps the SPTEs

@@ -61,6 +61,17 @@ public abstract class KvmVcpu
     /// <exception cref="Memory.HostMemoryExhaustedException">A page table could not be allocated (KVM's <c>-ENOMEM</c>); retry after freeing memory.</exception>
     public abstract KvmExitReason Run();
 
+    /// <summary><c>KVM_GET_SREGS</c>: the control registers that decide how guest addresses are translated.</summary>
+    public abstract KvmSregs GetSregs();
+
+    /// <summary>
+    /// <c>KVM_SET_SREGS</c>: sets them; the next run loads the root for the new paging mode.
+    /// With paging on, the guest's accesses are guest-virtual, walked through its tables at CR3.
+    /// </summary>
+    /// <exception cref="KvmException">EINVAL: an inconsistent set (PG without PE, long mode without PAE or LMA), a CR3 beyond MAXPHYADDR, or a TD.</exception>
+    /// <exception cref="System.NotSupportedException">32-bit, PAE or 5-level guest paging, or guest paging on a VM with TDP (not modelled).</exception>
+    public abstract void SetSregs(KvmSregs sregs);
+
     /// <summary>Clears the trace.</summary>
     public void ClearEvents() => _events.Clear();
 

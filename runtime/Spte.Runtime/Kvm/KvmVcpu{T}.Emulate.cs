@@ -22,6 +22,13 @@ public sealed partial class KvmVcpu<T>
         {
             AccessRam((slot.HostPteOf(gfn).Pfn << HostMemory.PageShift) + (gpa & (HostMemory.PageSize - 1)), size);
             Record(VcpuEventKind.Emulated, gpa, $"KVM emulated the {kind.ToString().ToLowerInvariant()} against {slot}");
+            if (kind == GuestAccessKind.Write)
+            {
+                // emulator_write_phys: the page is logged and shadow pages of a guest table it holds drop the written entries.
+                slot.MarkPageDirty(gfn);
+                _vm.Mmu.TrackWrite(AsId, gpa, size);
+            }
+
             Advance(size);
             return null;
         }

@@ -37,7 +37,7 @@ public sealed partial class KvmVcpu<T> : KvmVcpu
     {
         _vm = vm;
         _walker = walker;
-        VcpuMmu = new VcpuMmu<T>(vm.Mmu);
+        VcpuMmu = new VcpuMmu<T>(vm.Mmu, vm.GuestWalker);
     }
 
     /// <summary>The vCPU's MMU context (<c>vcpu-&gt;arch.mmu</c>) and page cache.</summary>
@@ -78,10 +78,16 @@ public sealed partial class KvmVcpu<T> : KvmVcpu
                     return Exit(KvmExitReason.Hlt);
                 }
 
+                Record(VcpuEventKind.Access, next.Gpa, next.ToString());
+                if (next.Kind is GuestAccessKind.Invlpg or GuestAccessKind.MovToCr3)
+                {
+                    GuestTlbFlush(next);
+                    continue;
+                }
+
                 _current = next;
                 _done = 0;
                 _value = 0;
-                Record(VcpuEventKind.Access, next.Gpa, next.ToString());
             }
 
             if (Step() is { } exit)
@@ -100,6 +106,11 @@ public sealed partial class KvmVcpu<T> : KvmVcpu
         for (var entries = 0; entries < MaxEntriesPerAccess; entries++)
         {
             LoadRoot();
+            if (!VcpuMmu.Direct && gpa >= CanonicalLimit)
+            {
+                return Shutdown(gpa, "#GP: non-canonical address");
+            }
+
             TdpWalkResult walk;
             using (Mmu.Rcu.ReadLock())
             {
@@ -131,7 +142,12 @@ public sealed partial class KvmVcpu<T> : KvmVcpu
                     return HandleVeInGuest(gpa, size);
             }
 
-            var result = ExitToKvm(walk, gpa);
+            var result = ExitToKvm(walk, gpa, out var translated);
+            if (result == PageFaultResult.GuestFault)
+            {
+                return Shutdown(gpa, "#PF raised by the guest's own page tables, and the guest has no IDT");
+            }
+
             if (result != PageFaultResult.Emulate)
             {
                 continue;
@@ -144,7 +160,7 @@ public sealed partial class KvmVcpu<T> : KvmVcpu
                 continue;
             }
 
-            return Emulate(gpa, size);
+            return Emulate(translated, size);
         }
 
         throw Mmu.KvmBug($"vCPU {Id} made no progress on {access} after {MaxEntriesPerAccess} guest entries.");
@@ -189,24 +205,28 @@ public sealed partial class KvmVcpu<T> : KvmVcpu
     /// <summary><c>kvm_mmu_reload</c>: load a root, or a fresh one when the current one was invalidated or the address space changed.</summary>
     private void LoadRoot()
     {
-        if (VcpuMmu.Reload(AsId))
+        if (VcpuMmu.Reload(AsId, _sregs))
         {
             Stats.Increment(VcpuStat.RootLoads);
             Record(VcpuEventKind.RootLoaded, 0, Root!.ToString());
+
+            // kvm_mmu_load syncs the unsync pages under a shadow root it loads.
+            VcpuMmu.SyncRoots(_sregs);
         }
     }
 
     /// <summary>A VM exit to KVM: the vendor's exit handler turns it into a page fault for the MMU, which traces the SPTE it left.</summary>
-    private PageFaultResult ExitToKvm(TdpWalkResult walk, ulong gpa)
+    private PageFaultResult ExitToKvm(TdpWalkResult walk, ulong gpa, out ulong translated)
     {
         Stats.Increment(VcpuStat.Exits);
         var error = walk.Outcome switch
         {
+            _ when _vm.ShadowPaging => PageFaultIntercept(walk, gpa),
             TdpWalkOutcome.EptViolation => HandleEptViolation(walk, gpa),
             TdpWalkOutcome.EptMisconfig => HandleEptMisconfig(walk, gpa),
             _ => NpfInterception(walk, gpa),
         };
-        var result = VcpuMmu.PageFault(gpa, error, out var trace);
+        var result = VcpuMmu.PageFault(gpa, error, _sregs, out var trace, out translated);
         if (RecordEvents)
         {
             Record(VcpuEventKind.KvmFault, gpa, trace.Level == 0

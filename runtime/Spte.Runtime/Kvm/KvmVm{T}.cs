@@ -7,6 +7,7 @@ using Spte.Runtime.Kernel;
 using Spte.Runtime.Memory;
 using Spte.Runtime.Memslots;
 using Spte.Runtime.Mmu;
+using Spte.Runtime.Mmu.Paging;
 using Spte.Runtime.Mmu.Spte;
 using Spte.Runtime.Mmu.Tdp;
 using Spte.Runtime.X86;
@@ -27,6 +28,7 @@ public sealed class KvmVm<T> : KvmVm
     {
         _walkerFactory = walkerFactory;
         Mmu = new KvmMmu<T>(kvm.Memory, Memslots, options);
+        GuestWalker = new GuestWalker(kvm.Memory, Memslots, guestMaxPhyAddr);
     }
 
     /// <inheritdoc/>
@@ -37,6 +39,12 @@ public sealed class KvmVm<T> : KvmVm
 
     /// <summary>The MMU (mmu.c and, below it, tdp_mmu.c).</summary>
     internal KvmMmu<T> Mmu { get; }
+
+    /// <summary>The walker of the guest's own page tables, for shadow paging.</summary>
+    internal GuestWalker GuestWalker { get; }
+
+    /// <summary>Whether the MMU shadows the guest's page tables (<c>ept=N</c>/<c>npt=N</c>).</summary>
+    internal bool ShadowPaging => Mmu.Options.ShadowPaging;
 
     /// <inheritdoc/>
     internal override bool Bugged => Mmu.Bugged;
@@ -104,7 +112,7 @@ public sealed class KvmVm<T> : KvmVm
                 throw new KvmException(KvmErrno.EEXIST, $"vCPU {id} exists.");
             }
 
-            var ve = Type == KvmVmType.Tdx || Kvm.ModuleParams.ProveVe ? new VeInformationArea() : null;
+            var ve = Type == KvmVmType.Tdx || (Kvm.ModuleParams.ProveVe && !ShadowPaging) ? new VeInformationArea() : null;
             var vcpu = new KvmVcpu<T>(this, id, _walkerFactory(ve), ve);
             _vcpus.Add(vcpu);
             return vcpu;

@@ -56,6 +56,15 @@ public enum VcpuEventKind
 
     /// <summary>KVM intercepted a #VE in a VM that is not a TD (<see cref="KvmModuleParams.ProveVe"/>): a KVM bug it WARNs about.</summary>
     UnexpectedVe,
+
+    /// <summary>Shadow paging: the CPU raised #PF on the shadow tables and KVM intercepted it.</summary>
+    PageFaultIntercept,
+
+    /// <summary>Shadow paging: the guest's own tables do not allow the access; KVM injects #PF into the guest.</summary>
+    GuestPageFault,
+
+    /// <summary>The guest executed <c>invlpg</c> or loaded CR3 (a guest TLB flush KVM intercepts under shadow paging).</summary>
+    GuestTlbFlush,
 }
 
 /// <summary>One entry of a vCPU's trace.</summary>
@@ -106,4 +115,7 @@ public enum VcpuStat
 
     /// <summary>System-event exits (a TD's fatal error).</summary>
     SystemEvents,
+
+    /// <summary><c>pf_guest</c>-like: page faults the guest's own tables raised (shadow paging), injected into the guest.</summary>
+    GuestPageFaults,
 }

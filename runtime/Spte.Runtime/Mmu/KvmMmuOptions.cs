@@ -16,6 +16,12 @@ internal sealed record KvmMmuOptions
     /// <summary>Whether the TDP MMU builds the tables (KVM's <c>tdp_mmu</c> module parameter); false: the legacy MMU does, with rmaps.</summary>
     public bool TdpMmu { get; init; } = true;
 
+    /// <summary>
+    /// Whether the MMU shadows the guest's own page tables (KVM with <c>ept=N</c>/<c>npt=N</c>):
+    /// the legacy MMU builds x86 page tables for guest-virtual addresses. Implies the legacy MMU.
+    /// </summary>
+    public bool ShadowPaging { get; init; }
+
     /// <summary>How MMIO SPTEs look.</summary>
     public required MmioSpteMask Mmio { get; init; }
 

@@ -38,6 +38,7 @@ internal sealed class KvmMmuPage<T>
         Gfn = gfn;
         IsRoot = isRoot;
         MmuValidGen = mmuValidGen;
+        ShadowedGfns = role.Direct ? null : new ulong[HostMemory.EntriesPerPage];
     }
 
     /// <summary>The host frame of the table.</summary>
@@ -88,6 +89,19 @@ internal sealed class KvmMmuPage<T>
 
     /// <summary>For a legacy page: the page is zapped and waits in the invalid list for the commit (deferred free).</summary>
     internal bool Zapped { get; set; }
+
+    /// <summary>
+    /// For a page that shadows a guest table (<c>!role.direct</c>): per entry, the GFN it maps or
+    /// the guest table its child shadows (<c>sp-&gt;shadowed_translation</c>), which the page's
+    /// own GFN cannot give.
+    /// </summary>
+    internal ulong[]? ShadowedGfns { get; }
+
+    /// <summary>
+    /// For a last-level page that shadows a guest table: the guest may write that table without
+    /// a fault, so the entries may be stale until the next <c>sync_page</c> (<c>sp-&gt;unsync</c>).
+    /// </summary>
+    internal bool Unsync { get; set; }
 
     /// <summary>Set by <c>kvm_tdp_mmu_invalidate_all_roots</c>, cleared when the root is zapped.</summary>
     internal bool ScheduledRootToZap { get; set; }

@@ -44,6 +44,7 @@ internal sealed partial class KvmMmu<T>
             Gfn = gpa >> HostMemory.PageShift,
             AsId = root.AsId,
             MaxLevel = Options.MaxHugePageLevel,
+            PteAccess = SpteAccess.All,
         };
         var result = PageFaultCore(root, ref fault, cache);
         trace = new FaultTrace(fault.TraceLevel, fault.TraceSpte);

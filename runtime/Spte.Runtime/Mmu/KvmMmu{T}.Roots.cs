@@ -35,6 +35,21 @@ internal sealed partial class KvmMmu<T>
         }
     }
 
+    /// <summary>
+    /// KVM's <c>kvm_mmu_load</c> for a shadow-paging vCPU with paging on: tops up
+    /// <paramref name="cache"/>, then under the write lock takes a reference to the root that
+    /// shadows the guest's PML4 at <paramref name="pml4Gfn"/> (<c>mmu_alloc_shadow_roots</c>).
+    /// </summary>
+    /// <exception cref="HostMemoryExhaustedException">The cache could not be topped up.</exception>
+    public KvmMmuPage<T> GetShadowRoot(int asId, ulong pml4Gfn, MemoryCache<T> cache)
+    {
+        cache.Topup(Options.TopupMin);
+        using (WriteLock())
+        {
+            return Shadow.MmuAllocShadowRoot(asId, pml4Gfn, cache);
+        }
+    }
+
     /// <summary>KVM's <c>kvm_mmu_free_roots</c> for one root: drops the vCPU's reference (<c>kvm_tdp_mmu_put_root</c> or <c>mmu_free_root_page</c>).</summary>
     public void PutRoot(KvmMmuPage<T> root)
     {

@@ -18,6 +18,9 @@ internal struct KvmPageFault
     public int GoalLevel;
     public long MmuSeq;
 
+    /// <summary>The access the guest's entries allow (<c>walker-&gt;pte_access</c>); all of it for a direct fault.</summary>
+    public SpteAccess PteAccess;
+
     /// <summary>The level of the last SPTE the fault read or wrote (0: none), for the vCPU's event log.</summary>
     public int TraceLevel;
 

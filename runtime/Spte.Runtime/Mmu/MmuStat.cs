@@ -56,4 +56,10 @@ public enum MmuStat
 
     /// <summary>Remote TLB flushes requested (there is no TLB in the model; flushes are counted only).</summary>
     RemoteTlbFlushes,
+
+    /// <summary><c>mmu_unsync</c>: shadow pages of guest tables marked unsync (the guest may write the table until the next sync).</summary>
+    MmuUnsync,
+
+    /// <summary><c>pf_guest</c>: shadow-paging faults the guest's own tables raised, reflected to the guest as its #PF.</summary>
+    PfGuest,
 }

@@ -20,4 +20,7 @@ internal enum PageFaultResult
 
     /// <summary><c>RET_PF_SPURIOUS</c>: the SPTE was already what the fault would install.</summary>
     Spurious,
+
+    /// <summary>Shadow paging: the guest's own tables do not allow the access, so KVM injects the #PF into the guest (<c>kvm_inject_emulated_page_fault</c>).</summary>
+    GuestFault,
 }

@@ -1,3 +1,5 @@
+using System;
+using System.Linq;
 using System.Collections.Generic;
 using Spte.Runtime.Memory;
 using Spte.Runtime.Mmu.Spte;
@@ -63,6 +65,7 @@ internal sealed partial class ShadowMmu<T>
         }
 
         CheckRmaps(check, leafs);
+        CheckShadowedGuestTables(check);
         var live = 0;
         foreach (var page in _kvm.LivePages)
         {
@@ -85,6 +88,82 @@ internal sealed partial class ShadowMmu<T>
         }
 
         return check.Report();
+    }
+
+    /// <summary>
+    /// Shadow paging: unsync pages only at the last level; no writable leaf maps a guest table
+    /// whose shadow pages are in sync; the write-tracking counts and
+    /// <c>indirect_shadow_pages</c> match the pages.
+    /// </summary>
+    private void CheckShadowedGuestTables(MmuInvariantCheck<T> check)
+    {
+        var tracked = new Dictionary<(int AsId, ulong Gfn), int>();
+        var indirect = 0;
+        foreach (var sp in _activeMmuPages)
+        {
+            if (sp.Unsync && (sp.Role.Direct || sp.Level != PgLevel.Pg4K))
+            {
+                check.Fail($"{sp} is unsync but is not a last-level page shadowing a guest table.");
+            }
+
+            if (sp.Role.Direct || sp.Invalid)
+            {
+                continue;
+            }
+
+            indirect++;
+            if (sp.Level > PgLevel.Pg4K)
+            {
+                tracked[(sp.AsId, sp.Gfn)] = tracked.GetValueOrDefault((sp.AsId, sp.Gfn)) + 1;
+            }
+
+            if (!sp.Unsync && sp.Level == PgLevel.Pg4K)
+            {
+                CheckInSync(check, sp);
+            }
+
+            if (!sp.Unsync && RmapsOf(sp.AsId, sp.Gfn) is { } rmaps)
+            {
+                foreach (var sptep in rmaps.Of(sp.Gfn, PgLevel.Pg4K).ToArray())
+                {
+                    if (Spte<T>.IsWritablePte(sptep.Value))
+                    {
+                        check.Fail($"{sptep} lets the guest write gfn 0x{sp.Gfn:X}, a guest table {sp} shadows in sync.");
+                    }
+                }
+            }
+        }
+
+        if (indirect != _indirectShadowPages)
+        {
+            check.Fail($"indirect_shadow_pages is {_indirectShadowPages}, but {indirect} live pages shadow guest tables.");
+        }
+
+        if (tracked.Count != _writeTrack.Count || tracked.Any(t => _writeTrack.GetValueOrDefault(t.Key) != t.Value))
+        {
+            check.Fail($"the write-tracked guest tables ({_writeTrack.Count}) do not match the shadow pages above the last level ({tracked.Count}).");
+        }
+    }
+
+    /// <summary>A last-level page in sync maps, in each present leaf, the GFN its guest entry names now.</summary>
+    private void CheckInSync(MmuInvariantCheck<T> check, KvmMmuPage<T> sp)
+    {
+        if (Memslots.GfnToMemslot(sp.AsId, sp.Gfn) is not { } slot)
+        {
+            return;
+        }
+
+        var guestTable = new ulong[HostMemory.EntriesPerPage];
+        Host.Read(slot.HostPteOf(sp.Gfn).Pfn << HostMemory.PageShift, System.Runtime.InteropServices.MemoryMarshal.AsBytes(guestTable.AsSpan()));
+        for (var i = 0; i < HostMemory.EntriesPerPage; i++)
+        {
+            var gpte = Formats.GuestPte.FromRaw(guestTable[i]);
+            var sptep = new Sptep<T>(sp, i);
+            if (Spte<T>.IsShadowPresentPte(sptep.Value) && (!gpte.PagePresent || gpte.Pfn != sptep.Gfn))
+            {
+                check.Fail($"{sp} is in sync, but entry {i} maps gfn 0x{sptep.Gfn:X} where the guest entry is {gpte} (a sync skipped it, or the table changed behind KVM's back).");
+            }
+        }
     }
 
     private void CheckLink(MmuInvariantCheck<T> check, Sptep<T> sptep, T spte, string where)

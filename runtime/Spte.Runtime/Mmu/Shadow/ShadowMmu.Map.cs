@@ -88,8 +88,10 @@ internal sealed partial class ShadowMmu<T>
 
     /// <summary>
     /// KVM's <c>mmu_set_spte</c>: with no memslot an MMIO SPTE (<c>mark_mmio_spte</c>) and
-    /// emulate; otherwise make the leaf. A table where the leaf goes is unlinked; a leaf to
-    /// another frame is dropped first; a new leaf joins its GFN's rmap.
+    /// emulate; otherwise make the leaf with the access the guest allows. A table where the leaf
+    /// goes is unlinked; a leaf to another frame or GFN is dropped first; a new leaf joins its
+    /// GFN's rmap. A write the leaf may not do (the GFN is a shadowed guest table) is emulated
+    /// (<c>RET_PF_WRITE_PROTECTED</c>).
     /// </summary>
     private PageFaultResult MmuSetSpte(Sptep<T> sptep, ref KvmPageFault fault)
     {
@@ -97,6 +99,11 @@ internal sealed partial class ShadowMmu<T>
         var old = sptep.Value;
         if (fault.Slot is null)
         {
+            if (sptep.Sp.ShadowedGfns is { } mmioGfns)
+            {
+                mmioGfns[sptep.Index] = fault.Gfn;
+            }
+
             var mmio = Spte<T>.MakeMmioSpte(Options.Mmio, fault.Gfn, Memslots.MmioGeneration, SpteAccess.All);
             if (old.Raw != mmio.Raw)
             {
@@ -119,7 +126,7 @@ internal sealed partial class ShadowMmu<T>
                 ZapIfOrphan(child);
                 flush = true;
             }
-            else if (old.Pfn != fault.Pfn)
+            else if (old.Pfn != fault.Pfn || sptep.Gfn != fault.Gfn)
             {
                 DropSpte(sptep);
                 flush = true;
@@ -130,11 +137,25 @@ internal sealed partial class ShadowMmu<T>
             }
         }
 
-        var spte = Spte<T>.MakeSpte(level, fault.Pfn, SpteAccess.All, fault.MapWritable);
-        var result = PageFaultResult.Fixed;
+        if (sptep.Sp.ShadowedGfns is { } gfns)
+        {
+            gfns[sptep.Index] = fault.Gfn;
+        }
+
+        // make_spte: a leaf that would let the guest write one of its own shadowed tables is
+        // made read-only unless the table's shadow pages can go unsync.
+        var access = fault.PteAccess;
+        var wrprot = (access & SpteAccess.Write) != 0 && fault.MapWritable && !MmuTryToUnsyncPages(fault.AsId, fault.Gfn, canUnsync: true);
+        if (wrprot)
+        {
+            access &= ~SpteAccess.Write;
+        }
+
+        var spte = Spte<T>.MakeSpte(level, fault.Pfn, access, fault.MapWritable);
+        var result = wrprot && fault.Write ? PageFaultResult.Emulate : PageFaultResult.Fixed;
         if (sptep.Value.Raw == spte.Raw)
         {
-            result = PageFaultResult.Spurious;
+            result = result == PageFaultResult.Emulate ? result : PageFaultResult.Spurious;
         }
         else
         {

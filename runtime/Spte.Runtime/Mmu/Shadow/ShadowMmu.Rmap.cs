@@ -177,15 +177,20 @@ internal sealed partial class ShadowMmu<T>
         return zapped;
     }
 
-    /// <summary>KVM's <c>spte_write_protect</c> without <c>pt_protect</c>: clear the writable bit atomically; whether it was set.</summary>
-    private static bool SpteWriteProtect(Sptep<T> sptep, T spte)
+    /// <summary>
+    /// KVM's <c>spte_write_protect</c>: clear the writable bit atomically (with
+    /// <paramref name="ptProtect"/>, for a shadowed guest table, MMU-writable too, so the fast
+    /// path cannot restore it); whether anything was cleared.
+    /// </summary>
+    private static bool SpteWriteProtect(Sptep<T> sptep, T spte, bool ptProtect = false)
     {
-        if (!Spte<T>.IsWritablePte(spte))
+        var clear = T.PtWritableMask | (ptProtect ? T.ShadowMmuWritableMask : 0);
+        if ((spte.Raw & clear) == 0)
         {
             return false;
         }
 
-        Interlocked.And(ref Unsafe.As<T, ulong>(ref sptep.Value), ~T.PtWritableMask);
+        Interlocked.And(ref Unsafe.As<T, ulong>(ref sptep.Value), ~clear);
         return true;
     }
 

@@ -32,6 +32,11 @@ internal sealed partial class ShadowMmu<T>
             MmuPageZapPte(new Sptep<T>(sp, i));
         }
 
+        if (!sp.Role.Direct && !sp.Invalid)
+        {
+            UnaccountShadowed(sp);
+        }
+
         sp.Invalid = true;
         if (sp.RootCount != 0)
         {
@@ -84,12 +89,11 @@ internal sealed partial class ShadowMmu<T>
         _kvm.FlushRemoteTlbs();
         foreach (var sp in invalidList)
         {
-            var key = (sp.Gfn, sp.Role);
-            var bucket = _mmuPageHash[key];
+            var bucket = _mmuPageHash[sp.Gfn];
             bucket.Remove(sp);
             if (bucket.Count == 0)
             {
-                _mmuPageHash.Remove(key);
+                _mmuPageHash.Remove(sp.Gfn);
             }
 
             _kvm.UnaccountMmuPage(sp);

@@ -10,9 +10,9 @@ using Spte.Runtime.X86;
 namespace Spte.Runtime.Mmu.Shadow;
 
 /// <summary>
-/// KVM's legacy MMU (the half of arch/x86/kvm/mmu/mmu.c that predates the TDP MMU), here as it
-/// runs with <c>tdp_mmu=N</c> over EPT/NPT: shadow pages found by (gfn, role) in
-/// <c>mmu_page_hash</c> and kept on <c>active_mmu_pages</c>, reverse maps from each GFN to the
+/// KVM's legacy MMU (the half of arch/x86/kvm/mmu/mmu.c that predates the TDP MMU), as it runs
+/// with <c>tdp_mmu=N</c> over EPT/NPT and for shadow paging (<c>ept=N</c>/<c>npt=N</c>): shadow
+/// pages found by GFN and role in <c>mmu_page_hash</c> and kept on <c>active_mmu_pages</c>, reverse maps from each GFN to the
 /// leafs mapping it, and zaps in two steps (prepare, then commit after one TLB flush, with the
 /// frames freed after an RCU grace period). Everything here runs with the MMU lock held for
 /// write, as the legacy MMU does, except the lockless walks of the fast page fault. Every path
@@ -24,7 +24,7 @@ internal sealed partial class ShadowMmu<T>
     where T : struct, IKvmSpte<T>
 {
     private readonly KvmMmu<T> _kvm;
-    private readonly Dictionary<(ulong Gfn, KvmMmuPageRole Role), List<KvmMmuPage<T>>> _mmuPageHash = [];
+    private readonly Dictionary<ulong, List<KvmMmuPage<T>>> _mmuPageHash = [];
     private readonly LinkedList<KvmMmuPage<T>> _activeMmuPages = new();
     private readonly Dictionary<KvmMmuPage<T>, LinkedListNode<KvmMmuPage<T>>> _activeNodes = [];
     private readonly List<SlotRmaps<T>> _rmaps = [];
@@ -80,11 +80,11 @@ internal sealed partial class ShadowMmu<T>
     private KvmMmuPage<T> KvmMmuGetShadowPage(MemoryCache<T> cache, ulong gfn, KvmMmuPageRole role, bool isRoot, out bool created)
     {
         created = false;
-        if (_mmuPageHash.TryGetValue((gfn, role), out var bucket))
+        if (_mmuPageHash.TryGetValue(gfn, out var bucket))
         {
             foreach (var found in bucket)
             {
-                if (!IsObsoleteSp(found))
+                if (found.Role == role && !IsObsoleteSp(found))
                 {
                     return found;
                 }
@@ -93,7 +93,7 @@ internal sealed partial class ShadowMmu<T>
         else
         {
             bucket = [];
-            _mmuPageHash.Add((gfn, role), bucket);
+            _mmuPageHash.Add(gfn, bucket);
         }
 
         if (cache.Count == 0)
@@ -106,6 +106,11 @@ internal sealed partial class ShadowMmu<T>
         bucket.Add(sp);
         _activeNodes.Add(sp, _activeMmuPages.AddFirst(sp));
         _kvm.AccountMmuPage(sp);
+        if (!role.Direct)
+        {
+            AccountShadowed(sp);
+        }
+
         return sp;
     }
 

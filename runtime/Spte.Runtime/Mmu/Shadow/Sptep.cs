@@ -15,8 +15,11 @@ internal readonly record struct Sptep<T>(KvmMmuPage<T> Sp, int Index)
     /// <summary>The entry itself.</summary>
     public ref T Value => ref HostMemory.Entry(Sp.Spt, Index);
 
-    /// <summary>The first GFN the entry maps (<c>kvm_mmu_page_get_gfn</c> of a direct page).</summary>
-    public ulong Gfn => Sp.Gfn + ((ulong)Index * PgLevel.PagesPerHpage(Sp.Level));
+    /// <summary>
+    /// The first GFN the entry maps (<c>kvm_mmu_page_get_gfn</c>): computed for a direct page,
+    /// recorded per entry for a page that shadows a guest table.
+    /// </summary>
+    public ulong Gfn => Sp.ShadowedGfns is { } gfns ? gfns[Index] : Sp.Gfn + ((ulong)Index * PgLevel.PagesPerHpage(Sp.Level));
 
     /// <inheritdoc/>
     public override string ToString() => $"{Sp}[{Index}]";
