@@ -44,6 +44,32 @@ public sealed class PresenceFormsTests
         }
         """);
 
+    /// <summary>The seed patch's sync_page test: <c>spte != SHADOW_NONPRESENT_VALUE</c>, written with the entry's raw value.</summary>
+    [Fact]
+    public Task The_raw_value_of_the_non_present_entry_counts_as_the_non_present_value() => Verify.FixAsync(
+        """
+        using Kvm;
+
+        class Mmu
+        {
+            bool A(EptSpte e) => {|SPTE1003:e.Raw != EptSpte.NonPresent.Raw|};
+            bool B<T>(T e) where T : struct, Spte.ISpte<T> => {|SPTE1003:e.Raw == T.NonPresent.Raw|};
+            bool C(NptSpte e) => e.Raw != NptSpte.NonPresent.Raw;
+            bool D(EptSpte e) => e.Pfn != EptSpte.NonPresent.Pfn;
+        }
+        """,
+        """
+        using Kvm;
+
+        class Mmu
+        {
+            bool A(EptSpte e) => e.IsPresent;
+            bool B<T>(T e) where T : struct, Spte.ISpte<T> => !e.IsPresent;
+            bool C(NptSpte e) => e.Raw != NptSpte.NonPresent.Raw;
+            bool D(EptSpte e) => e.Pfn != EptSpte.NonPresent.Pfn;
+        }
+        """);
+
     [Fact]
     public Task Relational_and_property_patterns_stay_silent_on_zero_formats_fields_and_unmarked_storage() => Verify.DiagnosticsAsync(
         """

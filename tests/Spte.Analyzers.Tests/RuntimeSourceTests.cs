@@ -29,7 +29,13 @@ public sealed class RuntimeSourceTests
         // Defect 1, second helper: mmu_spte_clear_no_track (drop_parent_pte, MMIO) writes 0.
         { "Mmu/Shadow/ShadowMmu.cs", "_kvm.ZapValue(ZapPath.MmuSpteClearNoTrack).Raw", "0", "SPTE1001" },
 
-        // Defect 2: the legacy zap tests presence by comparing with 0 (the sync_page check's family).
+        // Defect 2, as the seed patch wrote it: FNAME(sync_page) skips every entry that is not the non-present value.
+        { "Mmu/Shadow/ShadowMmu.Sync.cs", ": !Spte<T>.IsShadowPresentPte(spte))", ": spte.Raw != T.NonPresent.Raw)", "SPTE1003" },
+
+        // Defect 2, before the patch: sync_page tests presence with !sp->spt[i].
+        { "Mmu/Shadow/ShadowMmu.Sync.cs", ": !Spte<T>.IsShadowPresentPte(spte))", ": spte.Raw == 0)", "SPTE1003" },
+
+        // Defect 2's family in the legacy zap: presence compared with 0.
         { "Mmu/Shadow/ShadowMmu.Zap.cs", "if (Spte<T>.IsShadowPresentPte(spte))", "if (spte.Raw != 0)", "SPTE1003" },
 
         // Defect 3: the topup fills only part of a fresh page-table page.

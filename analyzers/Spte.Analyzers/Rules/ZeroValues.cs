@@ -72,7 +72,7 @@ internal static class ZeroValues
 
     /// <summary>
     /// Whether <paramref name="operation"/> is the raw value of an empty entry of <paramref name="format"/>:
-    /// a constant 0, a constant equal to its non-present value, or <c>T.NonPresentValue</c> of a type parameter.
+    /// a constant 0, a constant equal to its non-present value, <c>T.NonPresentValue</c> of a type parameter, or <c>T.NonPresent.Raw</c>.
     /// </summary>
     public static bool IsEmptyRaw(IOperation operation, FormatInfo format, SpteModel model, out bool isZero)
     {
@@ -83,9 +83,21 @@ internal static class ZeroValues
             return isZero || format.IsNonPresentValue(value);
         }
 
-        return operation.WalkDownConversions() is IPropertyReferenceOperation property
-            && EntryType.IsMember(property.Property, model.Symbols.SpteNonPresentValue);
+        return (operation.WalkDownConversions() is IPropertyReferenceOperation property
+            && EntryType.IsMember(property.Property, model.Symbols.SpteNonPresentValue))
+            || IsNonPresentRawRead(operation, format, model);
     }
+
+    /// <summary>
+    /// <c>T.NonPresent.Raw</c>: the raw value of the non-present entry of <paramref name="format"/>,
+    /// or of a type parameter's format (<c>ISpte&lt;T&gt;.NonPresent</c>).
+    /// </summary>
+    private static bool IsNonPresentRawRead(IOperation operation, FormatInfo? format, SpteModel model) =>
+        operation.WalkDownConversions() is IPropertyReferenceOperation { Instance: { } instance } raw
+        && (EntryType.IsMember(raw.Property, model.Symbols.SpteRaw) || EntryType.IsMember(raw.Property, model.Entry(instance.Type)?.Raw))
+        && ((format is not null && IsNonPresentEntry(instance, format))
+            || (instance.WalkDownConversions() is IPropertyReferenceOperation nonPresent
+                && EntryType.IsMember(nonPresent.Property, model.Symbols.SpteNonPresent)));
 
     /// <summary>
     /// Whether <see cref="IsEmptyRaw"/> can hold for some format: a constant or <c>T.NonPresentValue</c>.
@@ -94,7 +106,9 @@ internal static class ZeroValues
     public static bool MayBeEmptyRaw(IOperation operation, SpteModel model) =>
         operation.TryGetIntegralConstant(out _)
         || (operation.WalkDownConversions() is IPropertyReferenceOperation property
-            && EntryType.IsMember(property.Property, model.Symbols.SpteNonPresentValue));
+            && (EntryType.IsMember(property.Property, model.Symbols.SpteNonPresentValue)
+                || (property.Instance is { } instance && model.Entry(instance.Type) is { } owner && IsNonPresentRawRead(operation, owner.Format, model))
+                || IsNonPresentRawRead(operation, null, model)));
 
     /// <summary>
     /// Whether <see cref="RawZeroLeaves"/> finds any zero part: the cheap test to make before looking
