@@ -6,13 +6,13 @@ using Spte.Runtime.Formats;
 using Spte.Runtime.Mmu;
 using Spte.Runtime.X86;
 
-// The TDX shared-EPT flow and an AMD NPT flow (TDP MMU, then the legacy MMU) on the simulated KVM, through its KVM-shaped API:
+// The TDX shared-EPT flow and an AMD NPT flow (TDP MMU, the legacy MMU, shadow paging) on the simulated KVM, through its KVM-shaped API:
 // KVM_CREATE_VM, KVM_SET_USER_MEMORY_REGION, KVM_CREATE_VCPU, then a KVM_RUN loop that plays the
 // device for MMIO exits. Exits non-zero if an MMU invariant breaks.
 const ulong Ram = 64UL << 20;
 const ulong Uart = 0xFEB0_0000;
 
-Console.WriteLine("Spte runtime: KVM's MMU (TDP and legacy) over EPT/NPT formats declared with the Spte toolkit");
+Console.WriteLine("Spte runtime: KVM's MMU (TDP, legacy, shadow paging) over EPT/NPT formats declared with the Spte toolkit");
 var ok = true;
 
 // 1. A TD: "EPT-violation #VE" is always on, so only the suppress-#VE bit (63) keeps an
@@ -69,8 +69,27 @@ RunLoop(legacyVcpu);
 Trace(legacyVcpu);
 ok &= Check(legacy);
 
+// 5. The same program once more with shadow paging (kvm_amd.npt=N): the guest runs on its own
+//    4-level page tables (identity-mapped with 2M pages, in the toolkit's GuestPte format), so
+//    its addresses are virtual; KVM walks the guest's tables, shadows each one and
+//    write-protects it.
+var shadow = new Kvm(HostCpu.Amd) { ModuleParams = new KvmModuleParams { Tdp = false } }.CreateVm();
+shadow.SetUserMemoryRegion(0, 0, Ram);
+var cr3 = IdentityMap(shadow, Ram, Uart);
+var shadowVcpu = shadow.CreateVcpu(0);
+shadowVcpu.SetSregs(KvmSregs.LongMode(cr3));
+foreach (var access in svmVcpu.Completed.Select(static c => c.Access))
+{
+    shadowVcpu.Guest.Add(access);
+}
+
+Section("Shadow paging (npt=N): the same program, through the guest's own page tables");
+RunLoop(shadowVcpu);
+Trace(shadowVcpu);
+ok &= Check(shadow);
+
 Section("Counters");
-Table(("TDX", td, tdVcpu), ("NPT", svm, svmVcpu), ("legacy", legacy, legacyVcpu));
+Table(("TDX", td, tdVcpu), ("NPT", svm, svmVcpu), ("legacy", legacy, legacyVcpu), ("shadow", shadow, shadowVcpu));
 Console.WriteLine();
 Console.WriteLine(ok ? "All MMU invariants hold." : "AN MMU INVARIANT FAILED.");
 return ok ? 0 : 1;
@@ -113,6 +132,36 @@ static string ZapScenario(bool writeZero)
     var exit = vcpu.Run();
     var invariants = vm.CheckInvariants();
     return $"{string.Join(" -> ", vcpu.Events.Select(static e => e.Kind))} => {exit}{(invariants.Ok ? string.Empty : " (invariant check: " + invariants.Violations.Count + " violation)")}";
+}
+
+// A guest kernel's identity map of RAM and of the UART's 2M page, with 2M pages: PML4, one PDPT and
+// a PD per GiB used, placed at the end of RAM. Returns CR3.
+static ulong IdentityMap(KvmVm vm, ulong ram, ulong device)
+{
+    const ulong Large = 1UL << 21;
+    var pml4 = ram - (4 * 4096);
+    var pdpt = pml4 + 4096;
+    Entry(vm, pml4, 0, pdpt, large: false);
+    var nextPd = pdpt + 4096;
+    foreach (var gpa in new[] { 0UL, device & ~(Large - 1) })
+    {
+        var gib = (int)(gpa >> 30);
+        var pd = gpa == 0 ? nextPd : nextPd + 4096;
+        Entry(vm, pdpt, gib, pd, large: false);
+        var last = gpa == 0 ? ram - Large : gpa;
+        for (var page = gpa; page <= last; page += Large)
+        {
+            Entry(vm, pd, (int)((page >> 21) & 511), page, large: true);
+        }
+    }
+
+    return pml4;
+}
+
+static void Entry(KvmVm vm, ulong table, int index, ulong target, bool large)
+{
+    var pte = GuestPte.FromRaw(GuestPte.PagePresentMask | GuestPte.WritableMask | (large ? GuestPte.PageSizeMask : 0)).WithPfn(target >> 12);
+    vm.WriteGuestMemory(table + ((ulong)index * 8), BitConverter.GetBytes(pte.Raw));
 }
 
 static void Trace(KvmVcpu vcpu)
