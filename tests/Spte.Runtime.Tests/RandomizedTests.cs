@@ -17,6 +17,8 @@ public class RandomizedTests
     private const ulong MiB = 1UL << 20;
     private const ulong Region = 64 * MiB;
     private const int Steps = 1500;
+    private const uint PageTableSlot = 9;
+    private const ulong PageTableGpa = 16 * Region;
 
     [Theory]
     [InlineData(CpuVendor.Intel, KvmVmType.Default, 1, true)]
@@ -50,15 +52,45 @@ public class RandomizedTests
         }
     }
 
-    private static (KvmVm Vm, KvmVcpu[] Vcpus, List<string> Transcript) Run(CpuVendor vendor, KvmVmType type, int seed, bool tdpMmu)
+    /// <summary>
+    /// The same programs with shadow paging: the guest runs on its own page tables, an identity map
+    /// of the slot regions with 2M pages (accessed and dirty preset, so no guest table is written
+    /// and a read of a logged page dirties it as under TDP), in a slot the program never touches.
+    /// Loads and dirty bitmaps must equal the TDP MMU's; aging answers are not compared (TDP maps
+    /// 2M leafs where shadow paging maps 4K, so "was anything in the range accessed" differs).
+    /// </summary>
+    [Theory]
+    [InlineData(CpuVendor.Intel, 8)]
+    [InlineData(CpuVendor.Amd, 9)]
+    public void Shadow_paging_gives_the_tdp_mmus_loads_and_dirty_bitmaps(CpuVendor vendor, int seed)
+    {
+        var (_, _, tdp) = Run(vendor, KvmVmType.Default, seed, tdpMmu: true);
+        var (_, _, shadow) = Run(vendor, KvmVmType.Default, seed, tdpMmu: false, shadowPaging: true);
+
+        Assert.Equal(tdp.Count, shadow.Count);
+        for (var step = 0; step < tdp.Count; step++)
+        {
+            if (!tdp[step].StartsWith("age:", StringComparison.Ordinal))
+            {
+                Assert.True(tdp[step] == shadow[step], $"seed {seed} step {step}: TDP MMU {tdp[step]}, shadow paging {shadow[step]}");
+            }
+        }
+    }
+
+    private static (KvmVm Vm, KvmVcpu[] Vcpus, List<string> Transcript) Run(CpuVendor vendor, KvmVmType type, int seed, bool tdpMmu, bool shadowPaging = false)
     {
         var random = new Random(seed);
-        var kvm = new Kvm(new HostCpu(vendor), pageTableBudget: 1 << 14) { ModuleParams = new KvmModuleParams { TdpMmu = tdpMmu } };
+        var kvm = new Kvm(new HostCpu(vendor), pageTableBudget: 1 << 14) { ModuleParams = new KvmModuleParams { TdpMmu = tdpMmu, Tdp = !shadowPaging } };
         var vm = kvm.CreateVm(type);
         var vcpus = new[] { vm.CreateVcpu(0), vm.CreateVcpu(1) };
+        var sregs = shadowPaging ? KvmSregs.LongMode(IdentityMapSlotRegions(vm)) : null;
         foreach (var vcpu in vcpus)
         {
             vcpu.RecordEvents = false;
+            if (sregs is not null)
+            {
+                vcpu.SetSregs(sregs);
+            }
         }
 
         var transcript = new List<string>();
@@ -91,7 +123,7 @@ public class RandomizedTests
     private static string Access(KvmVm vm, KvmVcpu vcpu, Random random, ref int accesses)
     {
         var size = 1 << random.Next(4);
-        var slots = vm.Memslots.Slots(0);
+        var slots = DataSlots(vm);
         ulong gpa;
         var pick = random.Next(10);
         if (slots.Count == 0 || pick < 2)
@@ -187,7 +219,7 @@ public class RandomizedTests
 
     private static string DirtyLog(KvmVm vm, Random random)
     {
-        var slot = vm.Memslots.Slots(0).Where(static s => s.DirtyLogging).OrderBy(_ => random.Next()).FirstOrDefault();
+        var slot = DataSlots(vm).Where(static s => s.DirtyLogging).OrderBy(_ => random.Next()).FirstOrDefault();
         if (slot is null)
         {
             return "dirty log skipped";
@@ -241,8 +273,28 @@ public class RandomizedTests
 
     private static KvmMemorySlot? Any(KvmVm vm, Random random)
     {
-        var slots = vm.Memslots.Slots(0);
+        var slots = DataSlots(vm);
         return slots.Count == 0 ? null : slots[random.Next(slots.Count)];
+    }
+
+    /// <summary>The slots the program changes: not the shadow-paging guest's page-table slot.</summary>
+    private static List<KvmMemorySlot> DataSlots(KvmVm vm) => [.. vm.Memslots.Slots(0).Where(static s => s.Id != PageTableSlot)];
+
+    /// <summary>The guest's identity map of the 8 slot regions (2M pages, A and D set) in its own slot; returns CR3.</summary>
+    private static ulong IdentityMapSlotRegions(KvmVm vm)
+    {
+        const ulong pml4 = PageTableGpa, pdpt = PageTableGpa + 0x1000, pd = PageTableGpa + 0x2000;
+        vm.SetUserMemoryRegion(PageTableSlot, PageTableGpa, 0x3000);
+        const ulong table = GuestPte.PagePresentMask | GuestPte.WritableMask | GuestPte.AccessedMask;
+        vm.WriteGuestMemory(pml4, BitConverter.GetBytes(GuestPte.FromRaw(table).WithPfn(pdpt >> 12).Raw));
+        vm.WriteGuestMemory(pdpt, BitConverter.GetBytes(GuestPte.FromRaw(table).WithPfn(pd >> 12).Raw));
+        for (var i = 0UL; i < 8 * Region >> 21; i++)
+        {
+            var leaf = GuestPte.FromRaw(table | GuestPte.DirtyMask | GuestPte.PageSizeMask).WithPfn((i << 21) >> 12);
+            vm.WriteGuestMemory(pd + (i * 8), BitConverter.GetBytes(leaf.Raw));
+        }
+
+        return pml4;
     }
 
     /// <summary>A base inside the slot's own 64 MiB region (often its start, where MMIO accesses also go; sometimes 2M aligned, sometimes not), so slots never overlap.</summary>

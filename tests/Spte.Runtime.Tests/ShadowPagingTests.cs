@@ -164,6 +164,24 @@ public class ShadowPagingTests
     }
 
     [Fact]
+    public void A_guest_large_page_gets_a_large_spte_unless_a_guest_table_lies_inside_it()
+    {
+        var (vm, vcpu, pt) = Guest(CpuVendor.Intel);
+        const ulong large = 2 * MiB;
+        // Two 2M guest pages: one over gpa 2 MiB (data only), one over gpa 0, which holds the guest's tables (at 1 MiB).
+        MapLarge(vm, pt, Gva, Data);
+        MapLarge(vm, pt, Gva + large, 0);
+        vcpu.Guest.Add(GuestAccess.Read(Gva));
+        vcpu.Guest.Add(GuestAccess.Read(Gva + large + 0x5000));
+        VmDriver.RunToHalt(vcpu);
+
+        var walk = ((KvmVcpu<NptSpte>)vcpu).WalkSptes(Gva);
+        Assert.Equal(PgLevel.Pg2M, walk[^1].Level);
+        Assert.Equal(PgLevel.Pg4K, ((KvmVcpu<NptSpte>)vcpu).WalkSptes(Gva + large + 0x5000)[^1].Level);
+        vm.CheckInvariants().ThrowIfViolated();
+    }
+
+    [Fact]
     public void Control_registers_are_checked_as_kvm_set_sregs_checks_them()
     {
         var (_, vcpu, _) = Guest(CpuVendor.Intel);
@@ -248,6 +266,14 @@ public class ShadowPagingTests
         Span<byte> bytes = stackalloc byte[8];
         vm.ReadGuestMemory(gpa, bytes);
         return BitConverter.ToUInt64(bytes);
+    }
+
+    /// <summary>Points the PDE of <paramref name="gva"/> (its path made by a 4K map first) at a 2M guest page.</summary>
+    private static void MapLarge(KvmVm vm, GuestPageTables pt, ulong gva, ulong gpa)
+    {
+        pt.Map(gva, gpa);
+        var pde = GuestPte.FromRaw(GuestPte.PagePresentMask | GuestPte.WritableMask | GuestPte.PageSizeMask).WithPfn(gpa >> 12);
+        WriteU64(vm, pt.EntryGpa(gva, PgLevel.Pg2M), pde.Raw);
     }
 
     private static void WriteU64(KvmVm vm, ulong gpa, ulong value) => vm.WriteGuestMemory(gpa, BitConverter.GetBytes(value));

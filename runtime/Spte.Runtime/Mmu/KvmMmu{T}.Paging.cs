@@ -22,7 +22,7 @@ internal sealed partial class KvmMmu<T>
         Stats.Increment(MmuStat.PfTaken);
         var kind = (errorCode & PageFaultErrorCode.Write) != 0 ? GuestAccessKind.Write
             : (errorCode & PageFaultErrorCode.Fetch) != 0 ? GuestAccessKind.Fetch : GuestAccessKind.Read;
-        var fault = new KvmPageFault { Addr = gva, ErrorCode = errorCode, AsId = root.AsId, MaxLevel = PgLevel.Pg4K };
+        var fault = new KvmPageFault { Addr = gva, ErrorCode = errorCode, AsId = root.AsId };
         var result = ShadowPageFaultCore(root, gva, kind, sregs, walker, cache, ref fault, out gpa);
         trace = new FaultTrace(fault.TraceLevel, fault.TraceSpte);
         Stats.Increment(result switch
@@ -106,6 +106,9 @@ internal sealed partial class KvmMmu<T>
 
         gpa = walk.Gpa(gva);
         fault.Gfn = walk.Gfn;
+
+        // A large SPTE only where the guest page is as large and no guest table lies inside it.
+        fault.MaxLevel = Shadow.MaxLevelOutsideGuestTables(fault.AsId, fault.Gfn, Math.Min(walk.Level, Options.MaxHugePageLevel));
         fault.PteAccess = walk.PteAccess | SupervisorAccess;
         if (!walk.Leaf.Dirty && kind != GuestAccessKind.Write)
         {

@@ -126,7 +126,7 @@ internal sealed partial class ShadowMmu<T>
                 ZapIfOrphan(child);
                 flush = true;
             }
-            else if (old.Pfn != fault.Pfn || sptep.Gfn != fault.Gfn)
+            else if (old.Pfn != fault.Pfn || sptep.Gfn != PgLevel.RoundGfn(fault.Gfn, level))
             {
                 DropSpte(sptep);
                 flush = true;
@@ -139,7 +139,7 @@ internal sealed partial class ShadowMmu<T>
 
         if (sptep.Sp.ShadowedGfns is { } gfns)
         {
-            gfns[sptep.Index] = fault.Gfn;
+            gfns[sptep.Index] = PgLevel.RoundGfn(fault.Gfn, level);
         }
 
         // make_spte: a leaf that would let the guest write one of its own shadowed tables is

@@ -21,6 +21,9 @@ internal sealed partial class ShadowMmu<T>
     /// <summary>KVM's <c>kvm-&gt;arch.indirect_shadow_pages</c>: with none, no GFN is a shadowed guest table.</summary>
     private int _indirectShadowPages;
 
+    /// <summary>KVM's <c>lpage_info.disallow_lpage</c> from shadowed guest tables: per (address space, level, large-page GFN), how many lie inside.</summary>
+    private readonly Dictionary<(int AsId, int Level, ulong Gfn), int> _disallowLpage = [];
+
     /// <summary>
     /// KVM's <c>mmu_alloc_shadow_roots</c> for 4-level guest paging, with the write lock held: the
     /// root that shadows the guest's PML4 at <paramref name="pml4Gfn"/>, with one more reference.
@@ -40,7 +43,8 @@ internal sealed partial class ShadowMmu<T>
     /// <summary>
     /// KVM's <c>FNAME(fetch)</c>, with the write lock held: walk the shadow tables towards
     /// <paramref name="gva"/>; link a shadow page for each guest table on the path that has none
-    /// (a direct page below a guest large page), then install the 4K leaf.
+    /// (a direct page below a guest large page), then install the leaf at the goal level (a large
+    /// one where the guest page is large and faultin allowed it).
     /// </summary>
     internal PageFaultResult FetchPaging(KvmMmuPage<T> root, ulong gva, in GuestWalk walk, ref KvmPageFault fault, MemoryCache<T> cache)
     {
@@ -49,7 +53,7 @@ internal sealed partial class ShadowMmu<T>
             fault.Trace(it.Level, it.Spte);
             var sp = SpteToChildSp(it.TablePfn, it.Spte);
             var sptep = new Sptep<T>(sp, it.Index);
-            if (it.Level == PgLevel.Pg4K)
+            if (it.Level == fault.GoalLevel)
             {
                 return MmuSetSpte(sptep, ref fault);
             }
@@ -167,6 +171,7 @@ internal sealed partial class ShadowMmu<T>
     private void AccountShadowed(KvmMmuPage<T> sp)
     {
         _indirectShadowPages++;
+        UpdateDisallowLpage(sp, +1);
         if (sp.Level > PgLevel.Pg4K)
         {
             _writeTrack[(sp.AsId, sp.Gfn)] = _writeTrack.GetValueOrDefault((sp.AsId, sp.Gfn)) + 1;
@@ -182,9 +187,44 @@ internal sealed partial class ShadowMmu<T>
     private void UnaccountShadowed(KvmMmuPage<T> sp)
     {
         _indirectShadowPages--;
+        UpdateDisallowLpage(sp, -1);
         if (sp.Level > PgLevel.Pg4K && --_writeTrack[(sp.AsId, sp.Gfn)] == 0)
         {
             _writeTrack.Remove((sp.AsId, sp.Gfn));
+        }
+    }
+
+    /// <summary>
+    /// The largest level at or below <paramref name="maxLevel"/> at which no shadowed guest table
+    /// lies inside the large page around <paramref name="gfn"/> (the part of
+    /// <c>kvm_mmu_max_mapping_level</c> that <c>lpage_info</c> answers).
+    /// </summary>
+    internal int MaxLevelOutsideGuestTables(int asId, ulong gfn, int maxLevel)
+    {
+        var level = maxLevel;
+        while (level > PgLevel.Pg4K && _disallowLpage.ContainsKey((asId, level, PgLevel.RoundGfn(gfn, level))))
+        {
+            level--;
+        }
+
+        return level;
+    }
+
+    /// <summary>KVM's <c>kvm_mmu_gfn_disallow_lpage</c> / <c>_allow_lpage</c> for the guest table a page shadows.</summary>
+    private void UpdateDisallowLpage(KvmMmuPage<T> sp, int delta)
+    {
+        for (var level = PgLevel.Pg2M; level <= PgLevel.Pg1G; level++)
+        {
+            var key = (sp.AsId, level, PgLevel.RoundGfn(sp.Gfn, level));
+            var count = _disallowLpage.GetValueOrDefault(key) + delta;
+            if (count == 0)
+            {
+                _disallowLpage.Remove(key);
+            }
+            else
+            {
+                _disallowLpage[key] = count;
+            }
         }
     }
 
