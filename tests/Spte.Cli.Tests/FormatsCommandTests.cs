@@ -10,8 +10,9 @@ public sealed class FormatsCommandTests
     {
         var lines = Tool.Lines(Tool.Ok("formats"));
 
-        Assert.Contains("EptSpte  Spte.Runtime.Formats.EptSpte  views NonLeaf, Leaf, LargeLeaf, Mmio  (built in)", lines);
-        Assert.Contains("NptSpte  Spte.Runtime.Formats.NptSpte  views NonLeaf, Leaf, LargeLeaf, Mmio  (built in)", lines);
+        Assert.Contains("EptSpte   Spte.Runtime.Formats.EptSpte   views NonLeaf, Leaf, LargeLeaf, Mmio  (built in)", lines);
+        Assert.Contains("GuestPte  Spte.Runtime.Formats.GuestPte  no views  (built in)", lines);
+        Assert.Contains("NptSpte   Spte.Runtime.Formats.NptSpte   views NonLeaf, Leaf, LargeLeaf, Mmio  (built in)", lines);
     }
 
     [Fact]
