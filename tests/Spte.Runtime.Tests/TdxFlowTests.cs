@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using Spte.Runtime.Formats;
@@ -210,6 +211,53 @@ public class TdxFlowTests
         vcpu.ClearEvents();
         vcpu.Guest.Add(GuestAccess.Read(gpa, 4));
         return (VmDriver.RunToHalt(vcpu), vcpu, before, ves, violations);
+    }
+
+    /// <summary>
+    /// The seed patch's third defect: a topup that fills only part of each fresh page (here the
+    /// first 16 entries; the rest as a zeroed page holds them). The fault on 0x1000 links a fresh
+    /// PD; the guest's next access, 40 MiB on, reads a PD entry the topup never filled: a raw 0, whose
+    /// suppress-#VE bit is clear, so in a TD it is a #VE the guest never expected instead of an EPT
+    /// violation KVM would have served.
+    /// </summary>
+    /// <remarks>
+    /// With the legacy MMU (<c>tdp_mmu=N</c>, no TD possible) the shadow pages come from the same
+    /// cache; PROVE_VE turns the raw 0 into the #VE KVM WARNs about.
+    /// </remarks>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_topup_that_fills_part_of_a_page_turns_the_next_fault_into_a_spurious_ve(bool legacyMmu)
+    {
+        foreach (var inject in new[] { false, true })
+        {
+            var (vm, vcpu) = legacyMmu ? LegacyProveVe() : Td();
+            if (inject)
+            {
+                ((KvmVcpu<EptSpte>)vcpu).Cache.TopupOverride = static table => table.AsSpan(16).Fill(EptSpte.FromRaw(0));
+            }
+
+            vcpu.Guest.Add(GuestAccess.Read(0x1000));
+            VmDriver.RunToHalt(vcpu);
+            Assert.Equal(!inject, vm.CheckInvariants().Ok);
+
+            vcpu.ClearEvents();
+            vcpu.Guest.Add(GuestAccess.Read(40 << 20));
+            vcpu.Run();
+            var kinds = VmDriver.Kinds(vcpu);
+            Assert.Equal(inject, kinds.Contains(VirtualizationException));
+            // After PROVE_VE's WARN the guest resumes and the (busy) #VE area sends the retry to KVM as an EPT violation.
+            Assert.Equal(!inject || legacyMmu, kinds.Contains(EptViolation));
+            Assert.Equal(inject && legacyMmu, kinds.Contains(UnexpectedVe));
+        }
+    }
+
+    private static (KvmVm<EptSpte> Vm, KvmVcpu Vcpu) LegacyProveVe()
+    {
+        var kvm = new Kvm(HostCpu.Intel) { ModuleParams = new KvmModuleParams { TdpMmu = false, ProveVe = true } };
+        var vm = (KvmVm<EptSpte>)kvm.CreateVm();
+        vm.SetUserMemoryRegion(0, 0, 64 << 20);
+        return (vm, vm.CreateVcpu(0));
     }
 
     private static (KvmVm<EptSpte> Vm, KvmVcpu Vcpu) Td()

@@ -66,9 +66,16 @@ internal sealed class MemoryCache<T>
                 throw new HostMemoryExhaustedException(_host.PageTableBudget, min, _pages.Count);
             }
 
+            TopupOverride?.Invoke(page.Spt);
             _pages.Push(page);
         }
     }
+
+    /// <summary>
+    /// A bug-injection seam: runs on every page the topup adds, after it was filled. Tests use it
+    /// to leave part of a page unfilled, as the seed patch's 32-bit topup branch did.
+    /// </summary>
+    internal Action<T[]>? TopupOverride { get; set; }
 
     /// <summary>KVM's <c>kvm_mmu_memory_cache_alloc</c>: takes a page.</summary>
     /// <exception cref="InvalidOperationException">The cache is empty: the caller did not top it up.</exception>
