@@ -12,7 +12,8 @@ namespace Spte.Benchmarks;
 
 /// <summary>
 /// `mmu-legacy`: the legacy MMU (<c>kvm.tdp_mmu=N</c>) beside the TDP MMU on mmu-scale's
-/// workloads (the same gfn sequences, 4K leaves, 1K to 1M pages): the fault handler per page,
+/// workloads (the same gfn sequences, 4K leaves, 1K to 1M pages): the fault handler per page
+/// (and the shadow-paging handler, <c>npt=N</c>, on a guest that identity-maps its RAM),
 /// the zap per leaf (the legacy one through the rmaps) and the full fault (failing walk, fault,
 /// retried walk). A Stopwatch loop like mmu-scale, best of two passes per figure.
 /// </summary>
@@ -27,7 +28,7 @@ internal static class MmuLegacy
             Measure<EptSpte>(20000, dense: i % 2 == 0, tdpMmu: i % 2 == 0, Ept);
         }
 
-        Console.WriteLine("impl density pages | handler ns/page TDP legacy | zap ns/leaf TDP legacy | full fault ns TDP legacy");
+        Console.WriteLine("impl density pages | handler ns/page TDP legacy shadow-paging | zap ns/leaf TDP legacy | full fault ns TDP legacy");
         foreach (var dense in new[] { true, false })
         {
             foreach (var n in MmuScale.Sizes)
@@ -43,8 +44,9 @@ internal static class MmuLegacy
     {
         var tdp = Best(Enumerable.Range(0, Passes).Select(_ => Measure(n, dense, tdpMmu: true, create)));
         var legacy = Best(Enumerable.Range(0, Passes).Select(_ => Measure(n, dense, tdpMmu: false, create)));
+        var shadow = Enumerable.Range(0, Passes).Min(_ => MeasureShadow(n, dense));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{impl} {(dense ? "dense" : "random25")} {n} | {tdp.Handler:F1} {legacy.Handler:F1} | {tdp.Zap:F1} {legacy.Zap:F1} | {tdp.Fault:F1} {legacy.Fault:F1}"));
+            $"{impl} {(dense ? "dense" : "random25")} {n} | {tdp.Handler:F1} {legacy.Handler:F1} {shadow:F1} | {tdp.Zap:F1} {legacy.Zap:F1} | {tdp.Fault:F1} {legacy.Fault:F1}"));
     }
 
     private static (double Handler, double Zap, double Fault) Best((double Handler, double Zap, double Fault)[] runs) =>
@@ -91,6 +93,25 @@ internal static class MmuLegacy
 
         var t4 = Stopwatch.GetTimestamp();
         return (Ns(t0, t1) / n, Ns(t1, t2) / leafs, Ns(t3, t4) / violations);
+    }
+
+    /// <summary>
+    /// The shadow-paging fault handler per page (<c>FNAME(page_fault)</c>: the guest's walk,
+    /// faultin, <c>FNAME(fetch)</c>) on the same gfn sequence, the guest identity-mapping its RAM
+    /// with 4K pages. The format is the x86 one whichever row it is printed in.
+    /// </summary>
+    private static double MeasureShadow(int n, bool dense)
+    {
+        GC.Collect();
+        var gfns = MmuScale.Gfns(n, dense);
+        var rig = new ShadowRig(dense ? (ulong)n : 4 * (ulong)n);
+        var t0 = Stopwatch.GetTimestamp();
+        foreach (var gfn in gfns)
+        {
+            rig.Fault(gfn);
+        }
+
+        return Ns(t0, Stopwatch.GetTimestamp()) / n;
     }
 
     private static double Ns(long from, long to) => (to - from) * 1e9 / Stopwatch.Frequency;
