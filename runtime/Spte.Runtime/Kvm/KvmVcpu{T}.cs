@@ -175,7 +175,8 @@ public sealed partial class KvmVcpu<T> : KvmVcpu
     /// <summary>
     /// The SPTEs on the path to <paramref name="gpa"/> from the root this vCPU runs on, root
     /// first, down to the last one read (<c>kvm_tdp_mmu_get_walk</c>); empty before the vCPU
-    /// first ran. A read-only view: the entries are copies.
+    /// first ran. Under shadow paging with guest paging on, the address is guest-virtual. A
+    /// read-only view: the entries are copies.
     /// </summary>
     public IReadOnlyList<(int Level, T Spte)> WalkSptes(ulong gpa)
     {
