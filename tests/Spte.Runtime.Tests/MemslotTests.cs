@@ -108,7 +108,9 @@ public class MemslotTests
         var vcpu = vm.CreateVcpu(0);
         vcpu.Guest.Add(GuestAccess.Write(0x1000, 1)).Add(GuestAccess.Read(0x5000));
         VmDriver.RunToHalt(vcpu);
-        Assert.Equal(KvmErrno.EINVAL, Assert.Throws<KvmException>(() => vm.GetDirtyLog(0)).Errno);
+        Assert.Equal(KvmErrno.ENOENT, Assert.Throws<KvmException>(() => vm.GetDirtyLog(0)).Errno);
+        Assert.Equal(KvmErrno.ENOENT, Assert.Throws<KvmException>(() => vm.GetDirtyLog(7)).Errno);
+        Assert.Equal(KvmErrno.EINVAL, Assert.Throws<KvmException>(() => vm.GetDirtyLog(KvmMemslots.UserMemSlots)).Errno);
 
         vm.SetUserMemoryRegion(0, 0, 2 * MiB, KvmMemFlags.LogDirtyPages);
         vcpu.Guest.Add(GuestAccess.Write(0x1000, 2)).Add(GuestAccess.Write(0x3000, 3));

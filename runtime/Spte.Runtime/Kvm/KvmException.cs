@@ -5,6 +5,9 @@ namespace Spte.Runtime;
 /// <summary>The errno a KVM ioctl would fail with. (Running out of page-table memory, KVM's <c>ENOMEM</c>, is <see cref="Memory.HostMemoryExhaustedException"/>.)</summary>
 public enum KvmErrno
 {
+    /// <summary><c>ENOENT</c>: no such memory slot, or one without a dirty bitmap (<c>KVM_GET_DIRTY_LOG</c>).</summary>
+    ENOENT = 2,
+
     /// <summary><c>EIO</c>: the VM is bugged (KVM's <c>KVM_BUG_ON</c> fired); nothing more runs on it.</summary>
     EIO = 5,
 

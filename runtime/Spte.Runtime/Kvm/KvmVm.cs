@@ -62,7 +62,7 @@ public abstract class KvmVm
     /// <c>KVM_GET_DIRTY_LOG</c> (without manual protection): returns the slot's dirty bitmap (bit
     /// i = page i), clears it, and write-protects the pages that were dirty.
     /// </summary>
-    /// <exception cref="KvmException">ENOENT-like EINVAL: the slot does not exist or does not log dirty pages.</exception>
+    /// <exception cref="KvmException">ENOENT: the slot does not exist or does not log dirty pages (as <c>kvm_get_dirty_log</c>); EINVAL: the slot id or address space is out of range.</exception>
     public abstract ulong[] GetDirtyLog(uint slot);
 
     /// <summary>The MMU notifier's invalidation of guest range [<paramref name="gpa"/>, +<paramref name="size"/>) (the host reclaimed the memory).</summary>

@@ -125,10 +125,17 @@ public sealed class KvmVm<T> : KvmVm
         ThrowIfBugged();
         lock (_slotsLock)
         {
-            var memslot = Memslots.IdToMemslot((int)(slot >> 16), (int)(slot & 0xFFFF));
+            var (asId, id) = ((int)(slot >> 16), (int)(slot & 0xFFFF));
+            if (asId >= KvmMemslots.AddressSpaceCount || id >= KvmMemslots.UserMemSlots)
+            {
+                throw new KvmException(KvmErrno.EINVAL, $"slot 0x{slot:X} is out of range.");
+            }
+
+            // kvm_get_dirty_log: no slot, or one without a dirty bitmap, is ENOENT.
+            var memslot = Memslots.IdToMemslot(asId, id);
             if (memslot is null || !memslot.DirtyLogging)
             {
-                throw new KvmException(KvmErrno.EINVAL, $"slot 0x{slot:X} does not exist or does not log dirty pages.");
+                throw new KvmException(KvmErrno.ENOENT, $"slot 0x{slot:X} does not exist or does not log dirty pages.");
             }
 
             var bitmap = memslot.TakeDirtyBitmap();
