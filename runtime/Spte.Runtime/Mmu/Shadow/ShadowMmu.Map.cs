@@ -64,26 +64,40 @@ internal sealed partial class ShadowMmu<T>
                 return MmuSetSpte(sptep, ref fault);
             }
 
-            if (it.Spte.IsPresent && !Spte<T>.IsLargePte(it.Spte))
+            if (!MakeRoomForLink(sptep, it.Spte))
             {
                 continue;
-            }
-
-            if (it.Spte.IsPresent)
-            {
-                // drop_large_spte: a huge leaf where a table must go.
-                DropSpte(sptep);
-                _kvm.FlushRemoteTlbs();
-            }
-            else if (Spte<T>.IsMmioSpte(Options.Mmio, it.Spte))
-            {
-                MmuSpteClearNoTrack(sptep);
             }
 
             LinkShadowPage(sptep, KvmMmuGetShadowPage(cache, it.Gfn, ChildRole(sp), isRoot: false));
         }
 
         throw _kvm.KvmBug($"direct_map for GFN 0x{fault.Gfn:X} ended above its goal level {fault.GoalLevel}.");
+    }
+
+    /// <summary>
+    /// Above the goal level of a fault: false when the entry already links a table (the walk goes
+    /// on into it); otherwise the entry is made ready to take a link — a large leaf in the way is
+    /// dropped (<c>drop_large_spte</c>), an MMIO SPTE cleared — and true.
+    /// </summary>
+    private bool MakeRoomForLink(Sptep<T> sptep, T spte)
+    {
+        if (spte.IsPresent && !Spte<T>.IsLargePte(spte))
+        {
+            return false;
+        }
+
+        if (spte.IsPresent)
+        {
+            DropSpte(sptep);
+            _kvm.FlushRemoteTlbs();
+        }
+        else if (Spte<T>.IsMmioSpte(Options.Mmio, spte))
+        {
+            MmuSpteClearNoTrack(sptep);
+        }
+
+        return true;
     }
 
     /// <summary>

@@ -58,19 +58,9 @@ internal sealed partial class ShadowMmu<T>
                 return MmuSetSpte(sptep, ref fault);
             }
 
-            if (it.Spte.IsPresent && !Spte<T>.IsLargePte(it.Spte))
+            if (!MakeRoomForLink(sptep, it.Spte))
             {
                 continue;
-            }
-
-            if (it.Spte.IsPresent)
-            {
-                DropSpte(sptep);
-                _kvm.FlushRemoteTlbs();
-            }
-            else if (Spte<T>.IsMmioSpte(Options.Mmio, it.Spte))
-            {
-                MmuSpteClearNoTrack(sptep);
             }
 
             var childLevel = it.Level - 1;
