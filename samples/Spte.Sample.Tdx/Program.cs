@@ -59,15 +59,8 @@ ok &= Check(svm);
 var legacy = new Kvm(HostCpu.Amd) { ModuleParams = new KvmModuleParams { TdpMmu = false } }.CreateVm();
 legacy.SetUserMemoryRegion(0, 0, Ram);
 var legacyVcpu = legacy.CreateVcpu(0);
-foreach (var access in svmVcpu.Completed.Select(static c => c.Access))
-{
-    legacyVcpu.Guest.Add(access);
-}
-
 Section("NPT with the legacy MMU (kvm.tdp_mmu=N): the same program");
-RunLoop(legacyVcpu);
-Trace(legacyVcpu);
-ok &= Check(legacy);
+ok &= Replay(svmVcpu, legacyVcpu);
 
 // 5. The same program once more with shadow paging (kvm_amd.npt=N): the guest runs on its own
 //    4-level page tables (identity-mapped with 2M pages, in the toolkit's GuestPte format), so
@@ -78,15 +71,8 @@ shadow.SetUserMemoryRegion(0, 0, Ram);
 var cr3 = IdentityMap(shadow, Ram, Uart);
 var shadowVcpu = shadow.CreateVcpu(0);
 shadowVcpu.SetSregs(KvmSregs.LongMode(cr3));
-foreach (var access in svmVcpu.Completed.Select(static c => c.Access))
-{
-    shadowVcpu.Guest.Add(access);
-}
-
 Section("Shadow paging (npt=N): the same program, through the guest's own page tables");
-RunLoop(shadowVcpu);
-Trace(shadowVcpu);
-ok &= Check(shadow);
+ok &= Replay(svmVcpu, shadowVcpu);
 
 Section("Counters");
 Table(("TDX", td, tdVcpu), ("NPT", svm, svmVcpu), ("legacy", legacy, legacyVcpu), ("shadow", shadow, shadowVcpu));
@@ -109,6 +95,19 @@ static void RunLoop(KvmVcpu vcpu)
             vcpu.RunData.Mmio.SetReadValue(0x60);
         }
     }
+}
+
+// Runs on `to` the accesses `from` completed, prints the trace and checks the invariants.
+static bool Replay(KvmVcpu from, KvmVcpu to)
+{
+    foreach (var access in from.Completed.Select(static c => c.Access))
+    {
+        to.Guest.Add(access);
+    }
+
+    RunLoop(to);
+    Trace(to);
+    return Check(to.Vm);
 }
 
 static string ZapScenario(bool writeZero)
