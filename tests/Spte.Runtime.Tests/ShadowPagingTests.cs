@@ -182,6 +182,28 @@ public class ShadowPagingTests
     }
 
     [Fact]
+    public void The_invariant_check_reports_an_unsync_page_above_the_last_level_and_a_writable_leaf_over_a_synced_guest_table()
+    {
+        var (vm, vcpu, pt) = Guest(CpuVendor.Amd);
+        var leaf = pt.Map(Gva, Data);
+        pt.Map(Tables + 0x3000, leaf & ~0xFFFUL);
+        vcpu.Guest.Add(GuestAccess.Read(Gva));
+        vcpu.Guest.Add(GuestAccess.Read(Tables + 0x3000));
+        VmDriver.RunToHalt(vcpu);
+        vm.CheckInvariants().ThrowIfViolated();
+
+        var root = ((KvmVcpu<NptSpte>)vcpu).Root!;
+        root.Unsync = true;
+        Assert.Contains(vm.CheckInvariants().Violations, static v => v.Contains("is unsync but is not a last-level page", StringComparison.Ordinal));
+        root.Unsync = false;
+
+        // Make the leaf that maps the guest's page table writable behind the MMU's back.
+        var mapping = ((KvmVcpu<NptSpte>)vcpu).WalkSptes(Tables + 0x3000)[^1].Spte;
+        ((KvmVcpu<NptSpte>)vcpu).InjectSpte(Tables + 0x3000, NptSpte.FromRaw(mapping.Raw | NptSpte.WritableMask));
+        Assert.Contains(vm.CheckInvariants().Violations, static v => v.Contains("a guest table", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Control_registers_are_checked_as_kvm_set_sregs_checks_them()
     {
         var (_, vcpu, _) = Guest(CpuVendor.Intel);
