@@ -69,7 +69,7 @@ internal static class FieldEmitter
         }
     }
 
-    /// <summary>The getter's expression: mask and shift, one term per run of a split field.</summary>
+    /// <summary>The getter's expression: shift and mask, one term per run of a split field.</summary>
     private static string Getter(FieldSpec field)
     {
         if (field.Kind == FieldKind.Bool)
@@ -80,7 +80,11 @@ internal static class FieldEmitter
         string value;
         if (field.Runs.Count == 1)
         {
-            value = field.Runs[0].Low == 0 ? $"(Raw & {field.Name}Mask)" : $"((Raw & {field.Name}Mask) >> {field.Name}Shift)";
+            value = field.Runs[0].Low == 0 ? $"(Raw & {field.Name}Mask)"
+                // Shift first when Max fits an imm32: the JIT then emits shr + and, one instruction
+                // fewer than and + shr + a zero-extending move (issue 18, enum-typed runs).
+                : BitText.LowMask(field.Width) <= int.MaxValue ? $"((Raw >> {field.Name}Shift) & {field.Name}Max)"
+                : $"((Raw & {field.Name}Mask) >> {field.Name}Shift)";
         }
         else
         {

@@ -158,7 +158,7 @@ namespace Kvm.Ept
         public partial global::Kvm.Ept.EptMemoryType MemoryType
         {
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            get => unchecked((global::Kvm.Ept.EptMemoryType)((Raw & MemoryTypeMask) >> MemoryTypeShift));
+            get => unchecked((global::Kvm.Ept.EptMemoryType)((Raw >> MemoryTypeShift) & MemoryTypeMax));
         }
 
         /// <summary>A copy of this entry with <see cref="MemoryType"/> set to <paramref name="value"/>.</summary>

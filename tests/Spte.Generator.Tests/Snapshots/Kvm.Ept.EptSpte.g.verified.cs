@@ -545,7 +545,7 @@ namespace Kvm.Ept
             public partial global::Kvm.Ept.EptMemoryType MemoryType
             {
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                get => unchecked((global::Kvm.Ept.EptMemoryType)((Raw & MemoryTypeMask) >> MemoryTypeShift));
+                get => unchecked((global::Kvm.Ept.EptMemoryType)((Raw >> MemoryTypeShift) & MemoryTypeMax));
             }
 
             /// <summary>A copy of this entry with <see cref="MemoryType"/> set to <paramref name="value"/>.</summary>
@@ -810,7 +810,7 @@ namespace Kvm.Ept
             public partial global::Kvm.Ept.EptMemoryType MemoryType
             {
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                get => unchecked((global::Kvm.Ept.EptMemoryType)((Raw & MemoryTypeMask) >> MemoryTypeShift));
+                get => unchecked((global::Kvm.Ept.EptMemoryType)((Raw >> MemoryTypeShift) & MemoryTypeMax));
             }
 
             /// <summary>A copy of this entry with <see cref="MemoryType"/> set to <paramref name="value"/>.</summary>
@@ -885,7 +885,7 @@ namespace Kvm.Ept
             public partial ulong Pfn
             {
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                get => ((Raw & PfnMask) >> PfnShift);
+                get => ((Raw >> PfnShift) & PfnMax);
             }
 
             /// <summary>A copy of this entry with <see cref="Pfn"/> set to <paramref name="value"/>.</summary>
