@@ -8,7 +8,7 @@ using Spte.Runtime.Mmu;
 namespace Spte.Runtime;
 
 /// <summary>A VM (the file descriptor <c>KVM_CREATE_VM</c> returns). Created by <see cref="Kvm.CreateVm"/>.</summary>
-public abstract class KvmVm
+public abstract class KvmVm : IKvmVm
 {
     private protected KvmVm(Kvm kvm, KvmVmType type, int guestMaxPhyAddr)
     {
@@ -64,6 +64,14 @@ public abstract class KvmVm
     /// </summary>
     /// <exception cref="KvmException">ENOENT: the slot does not exist or does not log dirty pages (as <c>kvm_get_dirty_log</c>); EINVAL: the slot id or address space is out of range.</exception>
     public abstract ulong[] GetDirtyLog(uint slot);
+
+    /// <inheritdoc/>
+    IKvmVcpu IKvmVm.CreateVcpu(int id) => CreateVcpu(id);
+
+    /// <summary>The simulated VM holds no descriptor or mapping of the machine's; nothing to release.</summary>
+    void IDisposable.Dispose()
+    {
+    }
 
     /// <summary>The MMU notifier's invalidation of guest range [<paramref name="gpa"/>, +<paramref name="size"/>) (the host reclaimed the memory).</summary>
     public abstract void UnmapGuestRange(ulong gpa, ulong size);

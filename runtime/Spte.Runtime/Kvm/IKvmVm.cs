@@ -1,0 +1,31 @@
+using System;
+using Spte.Runtime.Memslots;
+
+namespace Spte.Runtime;
+
+/// <summary>A VM as a VMM sees it, on either backend (see <see cref="IKvm"/>). Disposing it closes its descriptors and unmaps its memory.</summary>
+public interface IKvmVm : IDisposable
+{
+    /// <summary>
+    /// <c>KVM_SET_USER_MEMORY_REGION</c> with memory the backend maps for the VMM: fresh
+    /// anonymous memory for a new slot, the slot's own memory for a move or a flags change.
+    /// </summary>
+    /// <exception cref="KvmException">The ioctl failed (EINVAL, EEXIST, …); nothing changed.</exception>
+    void SetUserMemoryRegion(uint slot, ulong guestPhysAddr, ulong memorySize, KvmMemFlags flags = KvmMemFlags.None);
+
+    /// <summary><c>KVM_CREATE_VCPU</c>.</summary>
+    /// <exception cref="KvmException">The ioctl failed (EEXIST for an id in use, …).</exception>
+    IKvmVcpu CreateVcpu(int id);
+
+    /// <summary><c>KVM_GET_DIRTY_LOG</c>: the slot's dirty bitmap (bit i = page i), cleared and re-armed.</summary>
+    /// <exception cref="KvmException">ENOENT: no such slot, or it does not log; EINVAL: the id is out of range.</exception>
+    ulong[] GetDirtyLog(uint slot);
+
+    /// <summary>Reads guest memory through the VMM's mapping of the slots.</summary>
+    /// <exception cref="KvmException">EFAULT: part of the range has no memslot.</exception>
+    void ReadGuestMemory(ulong gpa, Span<byte> destination);
+
+    /// <summary>Writes guest memory through the VMM's mapping of the slots.</summary>
+    /// <exception cref="KvmException">EFAULT: part of the range has no memslot.</exception>
+    void WriteGuestMemory(ulong gpa, ReadOnlySpan<byte> source);
+}

@@ -1,0 +1,26 @@
+using System;
+using Spte.Runtime;
+using Xunit;
+
+namespace Spte.Conformance.Tests;
+
+/// <summary>The backends a scenario runs on: the model on both vendors, and the machine's KVM where it can be opened.</summary>
+internal static class Backends
+{
+    private static readonly Lazy<(DevKvm? Kvm, string WhyNot)> Real = new(() =>
+        DevKvm.TryOpen(out var kvm, out var whyNot) ? (kvm, string.Empty) : (null, whyNot));
+
+    public static IKvm[] Simulated =>
+    [
+        new Kvm(new HostCpu(CpuVendor.Intel)),
+        new Kvm(new HostCpu(CpuVendor.Amd)),
+    ];
+
+    /// <summary>The real KVM, or a skip with the one-line reason it cannot be used here.</summary>
+    public static DevKvm RealOrSkip()
+    {
+        var (kvm, whyNot) = Real.Value;
+        Skip.If(kvm is null, whyNot);
+        return kvm!;
+    }
+}
