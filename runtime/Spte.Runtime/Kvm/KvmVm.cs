@@ -109,6 +109,7 @@ public abstract class KvmVm : IKvmVm
         ThrowIfBugged();
         for (var done = 0; done < source.Length;)
         {
+            PrepareHostWrite(gpa + (ulong)done);
             var (hpa, chunk) = Translate(gpa + (ulong)done, source.Length - done);
             Kvm.Memory.Write(hpa, source.Slice(done, chunk));
             done += chunk;
@@ -122,6 +123,16 @@ public abstract class KvmVm : IKvmVm
         if (Bugged)
         {
             throw new KvmException(KvmErrno.EIO, "the VM is bugged (an MMU inconsistency was found earlier); every call on it fails.");
+        }
+    }
+
+    /// <summary>The VMM's store faults the page in as the host's own first (the zero page or a KSM page is replaced, and the MMU told).</summary>
+    private void PrepareHostWrite(ulong gpa)
+    {
+        var gfn = gpa >> HostMemory.PageShift;
+        if (Memslots.GfnToMemslot(0, gfn) is { } slot)
+        {
+            slot.Backing.PrepareWrite(gfn - slot.BaseGfn);
         }
     }
 
