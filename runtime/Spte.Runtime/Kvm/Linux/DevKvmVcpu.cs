@@ -86,7 +86,8 @@ internal sealed unsafe class DevKvmVcpu : IKvmVcpu, IDisposable
                 case KvmIoctl.ExitMmio:
                     var len = (int)BinaryPrimitives.ReadUInt32LittleEndian(RunBytes(KvmLayout.RunMmioLen, 4));
                     var isWrite = RunBytes(KvmLayout.RunMmioIsWrite, 1)[0] != 0;
-                    var data = BinaryPrimitives.ReadUInt64LittleEndian(RunBytes(KvmLayout.RunMmioData, 8));
+                    // Only len bytes of data are the access's; KVM leaves the rest as it was.
+                    var data = BinaryPrimitives.ReadUInt64LittleEndian(RunBytes(KvmLayout.RunMmioData, 8)) & (len >= 8 ? ulong.MaxValue : (1UL << (8 * len)) - 1);
                     RunData.Mmio.Set(BinaryPrimitives.ReadUInt64LittleEndian(RunBytes(KvmLayout.RunMmioPhysAddr, 8)), len, isWrite, data);
                     _pendingMmio = true;
                     return Exit(KvmExitReason.Mmio);
