@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Spte.Runtime;
 using Xunit;
 
@@ -10,10 +11,15 @@ internal static class Backends
     private static readonly Lazy<(DevKvm? Kvm, string WhyNot)> Real = new(() =>
         DevKvm.TryOpen(out var kvm, out var whyNot) ? (kvm, string.Empty) : (null, whyNot));
 
+    /// <summary>The model: TDP MMU, legacy MMU over TDP, and shadow paging, on Intel and on AMD.</summary>
     public static IKvm[] Simulated =>
     [
-        new Kvm(new HostCpu(CpuVendor.Intel)),
-        new Kvm(new HostCpu(CpuVendor.Amd)),
+        .. new[] { CpuVendor.Intel, CpuVendor.Amd }.SelectMany(vendor => new[]
+        {
+            new Kvm(new HostCpu(vendor)),
+            new Kvm(new HostCpu(vendor)) { ModuleParams = new KvmModuleParams { TdpMmu = false } },
+            new Kvm(new HostCpu(vendor)) { ModuleParams = new KvmModuleParams { TdpMmu = false, Tdp = false } },
+        }),
     ];
 
     /// <summary>The real KVM, or a skip with the one-line reason it cannot be used here.</summary>

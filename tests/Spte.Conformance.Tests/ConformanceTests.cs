@@ -33,13 +33,18 @@ public sealed class ConformanceTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>Where /dev/kvm is missing this still holds the model's configurations to one another.</summary>
     [Fact]
-    public void The_two_model_vendors_log_the_same_for_every_scenario()
+    public void Every_model_configuration_logs_the_same_for_every_scenario()
     {
         foreach (var scenario in Scenarios.All)
         {
             var models = Backends.Simulated;
-            AssertSameLog(ScenarioRunner.Run(models[0], scenario), ScenarioRunner.Run(models[1], scenario), models[1].Backend, scenario);
+            var first = ScenarioRunner.Run(models[0], scenario);
+            foreach (var model in models.Skip(1))
+            {
+                AssertSameLog(first, ScenarioRunner.Run(model, scenario), model.Backend, scenario);
+            }
         }
     }
 

@@ -74,6 +74,15 @@ public sealed class Scenario
         return new Scenario(Name, _steps, reason);
     }
 
+    /// <summary>The scenario without step <paramref name="index"/> (how a failing random scenario is shrunk).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">There is no such step.</exception>
+    public Scenario WithoutStep(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _steps.Length);
+        return new Scenario(Name, [.. _steps[..index], .. _steps[(index + 1)..]], MmuDependent);
+    }
+
     /// <summary>The C# that builds this scenario, ready to paste into the suite.</summary>
     public override string ToString() =>
         $"Scenario.Named(\"{Name}\"){(MmuDependent is null ? string.Empty : $".DependsOnMmu(\"{MmuDependent}\")")}{string.Concat(_steps.Select(s => $"\n    {s}"))}";
