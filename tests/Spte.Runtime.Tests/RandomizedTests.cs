@@ -77,10 +77,11 @@ public class RandomizedTests
         }
     }
 
-    private static (KvmVm Vm, KvmVcpu[] Vcpus, List<string> Transcript) Run(CpuVendor vendor, KvmVmType type, int seed, bool tdpMmu, bool shadowPaging = false)
+    /// <summary>One seeded program, with invariants after every step; <paramref name="proveMmu"/> turns on the prove-MMU check of every SPTE write.</summary>
+    internal static (KvmVm Vm, KvmVcpu[] Vcpus, List<string> Transcript) Run(CpuVendor vendor, KvmVmType type, int seed, bool tdpMmu, bool shadowPaging = false, bool proveMmu = false)
     {
         var random = new Random(seed);
-        var kvm = new Kvm(new HostCpu(vendor), pageTableBudget: 1 << 14) { ModuleParams = new KvmModuleParams { TdpMmu = tdpMmu, Tdp = !shadowPaging } };
+        var kvm = new Kvm(new HostCpu(vendor), pageTableBudget: 1 << 14) { ModuleParams = new KvmModuleParams { TdpMmu = tdpMmu, Tdp = !shadowPaging, ProveMmu = proveMmu } };
         var vm = kvm.CreateVm(type);
         var vcpus = new[] { vm.CreateVcpu(0), vm.CreateVcpu(1) };
         var sregs = shadowPaging ? KvmSregs.LongMode(IdentityMapSlotRegions(vm)) : null;

@@ -72,7 +72,7 @@ public sealed class Kvm : IKvm
         if (Cpu.Vendor == CpuVendor.Intel)
         {
             var caps = new EptCapabilities { MaxPhyAddr = Cpu.MaxPhyAddr, ExecuteOnly = Cpu.EptExecuteOnly, Supports1G = Cpu.Supports1GPages };
-            var options = new KvmMmuOptions { TdpMmu = ModuleParams.TdpMmu, RootLevel = rootLevel, MaxHugePageLevel = maxHuge, Mmio = type == KvmVmType.Tdx ? MmioSpteMask.Tdx : MmioSpteMask.Vmx };
+            var options = new KvmMmuOptions { TdpMmu = ModuleParams.TdpMmu, ProveMmu = ModuleParams.ProveMmu, RootLevel = rootLevel, MaxHugePageLevel = maxHuge, Mmio = type == KvmVmType.Tdx ? MmioSpteMask.Tdx : MmioSpteMask.Vmx };
             return new KvmVm<EptSpte>(this, type, guestBits, options, ve => new EptWalker(Memory, caps, ve));
         }
 
@@ -82,7 +82,7 @@ public sealed class Kvm : IKvm
         }
 
         var nptCaps = new NptCapabilities { MaxPhyAddr = Cpu.MaxPhyAddr, Supports1G = Cpu.Supports1GPages };
-        var nptOptions = new KvmMmuOptions { TdpMmu = ModuleParams.TdpMmu, RootLevel = rootLevel, MaxHugePageLevel = maxHuge, Mmio = MmioSpteMask.Npt(Cpu.MaxPhyAddr) };
+        var nptOptions = new KvmMmuOptions { TdpMmu = ModuleParams.TdpMmu, ProveMmu = ModuleParams.ProveMmu, RootLevel = rootLevel, MaxHugePageLevel = maxHuge, Mmio = MmioSpteMask.Npt(Cpu.MaxPhyAddr) };
         return new KvmVm<NptSpte>(this, type, guestBits, nptOptions, _ => new NptWalker(Memory, nptCaps));
     }
 
@@ -105,6 +105,7 @@ public sealed class Kvm : IKvm
         var options = new KvmMmuOptions
         {
             TdpMmu = false,
+            ProveMmu = ModuleParams.ProveMmu,
             ShadowPaging = true,
             RootLevel = PgLevel.Root4Level,
             MaxHugePageLevel = Cpu.Supports1GPages ? PgLevel.Pg1G : PgLevel.Pg2M,

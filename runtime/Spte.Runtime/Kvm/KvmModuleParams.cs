@@ -29,4 +29,13 @@ public sealed record KvmModuleParams
     /// area stays busy, so later violations exit to KVM as usual.
     /// </summary>
     public bool ProveVe { get; init; }
+
+    /// <summary>
+    /// <c>CONFIG_KVM_PROVE_MMU</c>'s check of SPTE writes in EPT VMs: every write the MMUs make
+    /// runs KVM's <c>is_ept_ve_possible</c> test, and a value that could deliver a #VE — suppress-#VE
+    /// clear — is a KVM bug unless it is an MMIO SPTE of the VM for that GFN (so a TD's MMIO
+    /// SPTEs pass). Where KVM WARNs, the model throws <see cref="Mmu.KvmBugException"/> and marks
+    /// the VM bugged. Off (the default), a write costs one test of a field.
+    /// </summary>
+    public bool ProveMmu { get; init; }
 }

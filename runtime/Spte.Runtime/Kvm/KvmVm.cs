@@ -59,8 +59,9 @@ public abstract class KvmVm : IKvmVm
     public abstract KvmVcpu CreateVcpu(int id);
 
     /// <summary>
-    /// <c>KVM_GET_DIRTY_LOG</c> (without manual protection): returns the slot's dirty bitmap (bit
-    /// i = page i), clears it, and write-protects the pages that were dirty.
+    /// <c>KVM_GET_DIRTY_LOG</c>: returns the slot's dirty bitmap (bit i = page i). Without manual
+    /// protection it also clears the bitmap and write-protects the pages that were dirty; with it
+    /// (<see cref="EnableManualDirtyLogProtect"/>) the bitmap is only copied.
     /// </summary>
     /// <exception cref="KvmException">ENOENT: the slot does not exist or does not log dirty pages (as <c>kvm_get_dirty_log</c>); EINVAL: the slot id or address space is out of range.</exception>
     public abstract ulong[] GetDirtyLog(uint slot);
@@ -72,6 +73,25 @@ public abstract class KvmVm : IKvmVm
     void IDisposable.Dispose()
     {
     }
+
+    /// <summary>
+    /// <c>KVM_ENABLE_CAP(KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2)</c>: sets the VM's manual-protect mode
+    /// (<see cref="KvmDirtyLogManualProtect.None"/> turns it off). KVM accepts it at any time;
+    /// <see cref="KvmDirtyLogManualProtect.InitiallySet"/> takes effect for slots that start
+    /// logging afterwards.
+    /// </summary>
+    /// <exception cref="KvmException">EINVAL: an unknown bit, or <see cref="KvmDirtyLogManualProtect.InitiallySet"/> without <see cref="KvmDirtyLogManualProtect.ManualProtectEnable"/>.</exception>
+    public abstract void EnableManualDirtyLogProtect(KvmDirtyLogManualProtect options);
+
+    /// <summary>
+    /// <c>KVM_CLEAR_DIRTY_LOG</c>: clears the bits set in <paramref name="bitmap"/> (bit i = page
+    /// <paramref name="firstPage"/> + i) from the slot's dirty bitmap for pages
+    /// [<paramref name="firstPage"/>, +<paramref name="numPages"/>), and write-protects exactly the
+    /// pages whose bit was set and is now clear, so their next write is logged again. Works with
+    /// or without manual protection, as in KVM.
+    /// </summary>
+    /// <exception cref="KvmException">EINVAL: the slot id or address space is out of range, <paramref name="firstPage"/> is not a multiple of 64, the range leaves the slot, or <paramref name="numPages"/> is not a multiple of 64 and stops short of the slot's end; ENOENT: the slot does not exist or does not log dirty pages; EFAULT: <paramref name="bitmap"/> is shorter than <paramref name="numPages"/> bits rounded up to 64.</exception>
+    public abstract void ClearDirtyLog(uint slot, ulong firstPage, ReadOnlySpan<ulong> bitmap, uint numPages);
 
     /// <summary>The MMU notifier's invalidation of guest range [<paramref name="gpa"/>, +<paramref name="size"/>) (the host reclaimed the memory).</summary>
     public abstract void UnmapGuestRange(ulong gpa, ulong size);

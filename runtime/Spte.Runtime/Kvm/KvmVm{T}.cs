@@ -16,7 +16,7 @@ namespace Spte.Runtime;
 
 /// <summary>A VM whose TDP tables use format <typeparamref name="T"/> (EPT on Intel, NPT on AMD).</summary>
 /// <typeparam name="T">The entry format.</typeparam>
-public sealed class KvmVm<T> : KvmVm
+public sealed partial class KvmVm<T> : KvmVm
     where T : struct, IKvmSpte<T>
 {
     private readonly Func<VeInformationArea?, ITdpWalker> _walkerFactory;
@@ -76,6 +76,13 @@ public sealed class KvmVm<T> : KvmVm
                 return;
             }
 
+            // kvm_prepare_memory_region: a slot that starts logging gets a fresh bitmap, all set
+            // under KVM_DIRTY_LOG_INITIALLY_SET (a move keeps the old one).
+            if (InitiallySet && change.New is { DirtyLogging: true } logging && change.Old is not { DirtyLogging: true })
+            {
+                logging.SetAllDirty();
+            }
+
             var generation = Memslots.Commit(change);
             switch (change.Change)
             {
@@ -116,31 +123,6 @@ public sealed class KvmVm<T> : KvmVm
             var vcpu = new KvmVcpu<T>(this, id, _walkerFactory(ve), ve);
             _vcpus.Add(vcpu);
             return vcpu;
-        }
-    }
-
-    /// <inheritdoc/>
-    public override ulong[] GetDirtyLog(uint slot)
-    {
-        ThrowIfBugged();
-        lock (_slotsLock)
-        {
-            var (asId, id) = ((int)(slot >> 16), (int)(slot & 0xFFFF));
-            if (asId >= KvmMemslots.AddressSpaceCount || id >= KvmMemslots.UserMemSlots)
-            {
-                throw new KvmException(KvmErrno.EINVAL, $"slot 0x{slot:X} is out of range.");
-            }
-
-            // kvm_get_dirty_log: no slot, or one without a dirty bitmap, is ENOENT.
-            var memslot = Memslots.IdToMemslot(asId, id);
-            if (memslot is null || !memslot.DirtyLogging)
-            {
-                throw new KvmException(KvmErrno.ENOENT, $"slot 0x{slot:X} does not exist or does not log dirty pages.");
-            }
-
-            var bitmap = memslot.TakeDirtyBitmap();
-            Mmu.WriteProtectDirtyGfns(memslot, bitmap);
-            return bitmap;
         }
     }
 
@@ -204,13 +186,19 @@ public sealed class KvmVm<T> : KvmVm
 
     /// <summary>
     /// KVM's <c>kvm_mmu_slot_apply_flags</c>: turning dirty logging on write-protects the slot
-    /// (no PML: 4K granularity); turning it off zaps the tables that can be collapsed back into
-    /// large pages.
+    /// (no PML: 4K granularity), except under <c>KVM_DIRTY_LOG_INITIALLY_SET</c>, where every page
+    /// counts as dirty already and large leafs stay until <c>KVM_CLEAR_DIRTY_LOG</c> reaches
+    /// them; turning it off zaps the tables that can be collapsed back into large pages.
     /// </summary>
     private void ApplyFlags(KvmMemorySlot old, KvmMemorySlot @new)
     {
         if (!old.DirtyLogging && @new.DirtyLogging)
         {
+            if (InitiallySet)
+            {
+                return;
+            }
+
             Mmu.WrprotSlot(@new, PgLevel.Pg4K);
         }
         else if (old.DirtyLogging && !@new.DirtyLogging)

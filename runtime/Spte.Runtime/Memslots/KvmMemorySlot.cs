@@ -14,7 +14,7 @@ internal sealed class KvmMemorySlot
 {
     private readonly ulong[] _dirtyBitmap;
 
-    internal KvmMemorySlot(int id, int asId, ulong baseGfn, ulong npages, KvmMemFlags flags, GuestRamBacking backing)
+    internal KvmMemorySlot(int id, int asId, ulong baseGfn, ulong npages, KvmMemFlags flags, GuestRamBacking backing, ulong[]? dirtyBitmap = null)
     {
         Id = id;
         AsId = asId;
@@ -22,7 +22,7 @@ internal sealed class KvmMemorySlot
         NPages = npages;
         Flags = flags;
         Backing = backing;
-        _dirtyBitmap = new ulong[(npages + 63) / 64];
+        _dirtyBitmap = dirtyBitmap ?? new ulong[(npages + 63) / 64];
     }
 
     /// <summary>The slot number within its address space.</summary>
@@ -97,8 +97,52 @@ internal sealed class KvmMemorySlot
         return copy;
     }
 
-    /// <summary>A copy with other flags or another base (KVM's flags-only change and move); the dirty log starts empty.</summary>
-    internal KvmMemorySlot With(ulong baseGfn, KvmMemFlags flags) => new(Id, AsId, baseGfn, NPages, flags, Backing);
+    /// <summary>
+    /// <c>KVM_GET_DIRTY_LOG</c> under manual protection: a snapshot of the bitmap, which stays as
+    /// it is until <c>KVM_CLEAR_DIRTY_LOG</c> clears bits.
+    /// </summary>
+    internal ulong[] CopyDirtyBitmap()
+    {
+        var copy = new ulong[_dirtyBitmap.Length];
+        for (var i = 0; i < copy.Length; i++)
+        {
+            copy[i] = Volatile.Read(ref _dirtyBitmap[i]);
+        }
+
+        return copy;
+    }
+
+    /// <summary>
+    /// The clear of <c>kvm_clear_dirty_log_protect</c> for word <paramref name="word"/>: an
+    /// atomic and-not, so a page the guest dirties meanwhile is never lost.
+    /// </summary>
+    /// <returns>The bits of <paramref name="mask"/> that were set and are now clear; never a bit past the slot's end, as those are never set.</returns>
+    internal ulong ClearDirtyBits(int word, ulong mask) => mask & Interlocked.And(ref _dirtyBitmap[word], ~mask);
+
+    /// <summary>
+    /// <c>KVM_DIRTY_LOG_INITIALLY_SET</c>: a freshly allocated bitmap starts with every page of
+    /// the slot dirty (<c>bitmap_set</c> in <c>kvm_prepare_memory_region</c>); bits past the
+    /// slot's end stay clear.
+    /// </summary>
+    internal void SetAllDirty()
+    {
+        for (var i = 0; i < _dirtyBitmap.Length; i++)
+        {
+            var pages = NPages - ((ulong)i * 64);
+            _dirtyBitmap[i] = pages >= 64 ? ulong.MaxValue : (1UL << (int)pages) - 1;
+        }
+    }
+
+    /// <summary>
+    /// A copy with other flags or another base (KVM's flags-only change and move). The copy keeps
+    /// the dirty bitmap when both log dirty pages, as <c>kvm_prepare_memory_region</c> reuses
+    /// <c>old-&gt;dirty_bitmap</c>; otherwise its log starts empty.
+    /// </summary>
+    internal KvmMemorySlot With(ulong baseGfn, KvmMemFlags flags)
+    {
+        var keep = DirtyLogging && (flags & KvmMemFlags.LogDirtyPages) != 0;
+        return new(Id, AsId, baseGfn, NPages, flags, Backing, keep ? _dirtyBitmap : null);
+    }
 
     /// <inheritdoc/>
     public override string ToString() =>

@@ -22,6 +22,9 @@ internal sealed record KvmMmuOptions
     /// </summary>
     public bool ShadowPaging { get; init; }
 
+    /// <summary>KVM's <c>CONFIG_KVM_PROVE_MMU</c>: check every SPTE write (<see cref="KvmMmu{T}.ProveMmuSpteWrite"/>).</summary>
+    public bool ProveMmu { get; init; }
+
     /// <summary>How MMIO SPTEs look.</summary>
     public required MmioSpteMask Mmio { get; init; }
 

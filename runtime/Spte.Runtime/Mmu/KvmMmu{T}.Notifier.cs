@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Numerics;
 using Spte.Runtime.Memory;
 using Spte.Runtime.Memslots;
 using Spte.Runtime.X86;
@@ -184,13 +185,21 @@ internal sealed partial class KvmMmu<T> : IMmuNotifier
     /// <summary>
     /// KVM's <c>kvm_arch_mmu_enable_log_dirty_pt_masked</c> in its write-protect form: under the
     /// write lock, the 4K leafs of the GFNs set in <paramref name="dirtyBitmap"/> lose their
-    /// writable bit, re-arming dirty logging for them.
+    /// writable bit, re-arming dirty logging for them. With <paramref name="initiallySet"/>
+    /// (<c>KVM_DIRTY_LOG_INITIALLY_SET</c>) dirty logging started without write-protecting, so
+    /// large leafs may still map the slot writable: for each word of the bitmap the large leafs
+    /// over its first and last set GFN are write-protected too, and the next write to them maps 4K.
     /// </summary>
-    public void WriteProtectDirtyGfns(KvmMemorySlot slot, ReadOnlySpan<ulong> dirtyBitmap)
+    public void WriteProtectDirtyGfns(KvmMemorySlot slot, ReadOnlySpan<ulong> dirtyBitmap, bool initiallySet)
     {
         ArgumentNullException.ThrowIfNull(slot);
         using (WriteLock())
         {
+            if (initiallySet)
+            {
+                WriteProtectLargeLeafsOfWords(slot, dirtyBitmap);
+            }
+
             Tdp.ClearDirtyPtMasked(slot, dirtyBitmap);
             if (Shadow.HasPages)
             {
@@ -201,6 +210,42 @@ internal sealed partial class KvmMmu<T> : IMmuNotifier
         }
 
         Rcu.Poll();
+    }
+
+    /// <summary>
+    /// The initially-set half of <c>kvm_arch_mmu_enable_log_dirty_pt_masked</c>, per 64-page word:
+    /// a word covers at most two 2M ranges (the slot's base need not be aligned), so the large
+    /// leafs over its first and its last set GFN are all there can be.
+    /// </summary>
+    private void WriteProtectLargeLeafsOfWords(KvmMemorySlot slot, ReadOnlySpan<ulong> dirtyBitmap)
+    {
+        for (var word = 0; word < dirtyBitmap.Length; word++)
+        {
+            var mask = dirtyBitmap[word];
+            if (mask == 0)
+            {
+                continue;
+            }
+
+            var first = slot.BaseGfn + ((ulong)word * 64);
+            var start = first + (ulong)BitOperations.TrailingZeroCount(mask);
+            var end = first + 63 - (ulong)BitOperations.LeadingZeroCount(mask);
+            SlotGfnWriteProtect(slot.AsId, start, PgLevel.Pg2M);
+            if (PgLevel.RoundGfn(start, PgLevel.Pg2M) != PgLevel.RoundGfn(end, PgLevel.Pg2M))
+            {
+                SlotGfnWriteProtect(slot.AsId, end, PgLevel.Pg2M);
+            }
+        }
+    }
+
+    /// <summary>KVM's <c>kvm_mmu_slot_gfn_write_protect</c>: both MMUs' leafs at or above <paramref name="minLevel"/> over <paramref name="gfn"/>.</summary>
+    private void SlotGfnWriteProtect(int asId, ulong gfn, int minLevel)
+    {
+        Tdp.WriteProtectGfn(asId, gfn, minLevel);
+        if (Shadow.HasPages)
+        {
+            Shadow.SlotGfnWriteProtect(asId, gfn, minLevel);
+        }
     }
 
     /// <summary>KVM's <c>kvm_age_gfn</c>: clears the accessed bits in the range; whether any was set.</summary>

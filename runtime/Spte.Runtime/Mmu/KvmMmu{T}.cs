@@ -38,6 +38,7 @@ internal sealed partial class KvmMmu<T>
         _livePages = new KvmMmuPage<T>?[host.PageTableBudget];
         var gpaBits = Math.Min(host.MaxPhyAddr, (PgLevel.LevelBits * options.RootLevel) + HostMemory.PageShift);
         MaxGfn = (1UL << (gpaBits - HostMemory.PageShift)) - 1;
+        ProveMmu = options.ProveMmu && ProveMmuApplies;
         Tdp = new TdpMmu<T>(this);
         Shadow = new ShadowMmu<T>(this);
         memslots.Notifier = this;

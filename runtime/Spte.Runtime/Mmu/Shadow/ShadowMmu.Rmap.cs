@@ -111,6 +111,15 @@ internal sealed partial class ShadowMmu<T>
     }
 
     /// <summary>
+    /// KVM's <c>kvm_mmu_slot_gfn_write_protect</c> through the rmaps, with <c>pt_protect</c>: the
+    /// leafs at or above <paramref name="minLevel"/> mapping <paramref name="gfn"/> lose their
+    /// writable and MMU-writable bits; the leafs stay (unlike page tracking's
+    /// <see cref="KvmMmuGfnWriteProtect"/>, which drops large ones).
+    /// </summary>
+    internal void SlotGfnWriteProtect(int asId, ulong gfn, int minLevel) =>
+        ForEachRmapSpte(asId, gfn, gfn + 1, minLevel, static (sptep, spte) => SpteWriteProtect(sptep, spte, ptProtect: true));
+
+    /// <summary>
     /// KVM's <c>kvm_rmap_age_gfn_range</c> (<paramref name="clear"/>) and <c>kvm_rmap_test_age_gfn</c>:
     /// whether a leaf mapping the range was accessed; clearing is an atomic AND, as the CPU may
     /// set accessed or dirty at the same time.

@@ -28,10 +28,15 @@ internal sealed partial class ShadowMmu<T>
     private readonly LinkedList<KvmMmuPage<T>> _activeMmuPages = new();
     private readonly Dictionary<KvmMmuPage<T>, LinkedListNode<KvmMmuPage<T>>> _activeNodes = [];
     private readonly List<SlotRmaps<T>> _rmaps = [];
+    private readonly bool _proveMmu;
     private ulong _mmuValidGen;
 
     /// <summary>The legacy MMU of <paramref name="kvm"/>, which holds the per-VM state and the locks.</summary>
-    internal ShadowMmu(KvmMmu<T> kvm) => _kvm = kvm;
+    internal ShadowMmu(KvmMmu<T> kvm)
+    {
+        _kvm = kvm;
+        _proveMmu = kvm.ProveMmu;
+    }
 
     /// <summary>Whether any shadow page exists (the entry points skip the legacy MMU otherwise).</summary>
     public bool HasPages => _activeMmuPages.Count != 0;
@@ -128,6 +133,7 @@ internal sealed partial class ShadowMmu<T>
             throw _kvm.KvmBug($"mmu_spte_set over the present SPTE {sptep.Value} at {sptep}.");
         }
 
+        ProveWrite(sptep, value);
         Volatile.Write(ref Unsafe.As<T, ulong>(ref sptep.Value), value.Raw);
     }
 
@@ -135,7 +141,11 @@ internal sealed partial class ShadowMmu<T>
     /// KVM's <c>mmu_spte_update</c>: replace a present SPTE. Exchanged, since the fast page fault
     /// may set the writable bit without the lock and the CPU may set accessed or dirty.
     /// </summary>
-    private static T MmuSpteUpdate(Sptep<T> sptep, T value) => T.FromRaw(Interlocked.Exchange(ref Unsafe.As<T, ulong>(ref sptep.Value), value.Raw));
+    private T MmuSpteUpdate(Sptep<T> sptep, T value)
+    {
+        ProveWrite(sptep, value);
+        return T.FromRaw(Interlocked.Exchange(ref Unsafe.As<T, ulong>(ref sptep.Value), value.Raw));
+    }
 
     /// <summary>
     /// KVM's <c>mmu_spte_clear_track_bits</c>: the entry of a leaf becomes the non-present value
@@ -146,6 +156,7 @@ internal sealed partial class ShadowMmu<T>
     private T MmuSpteClearTrackBits(Sptep<T> sptep)
     {
         var old = T.FromRaw(Interlocked.Exchange(ref Unsafe.As<T, ulong>(ref sptep.Value), _kvm.ZapValue(ZapPath.MmuSpteClearTrackBits).Raw));
+        ProveWritten(sptep);
         if (Spte<T>.IsShadowPresentPte(old))
         {
             Stats.Add(PageStat(sptep.Sp.Level), -1);
@@ -156,8 +167,36 @@ internal sealed partial class ShadowMmu<T>
     }
 
     /// <summary>KVM's <c>mmu_spte_clear_no_track</c>: an entry that is not a tracked leaf (a parent link, an MMIO SPTE) becomes non-present.</summary>
-    private void MmuSpteClearNoTrack(Sptep<T> sptep) =>
+    private void MmuSpteClearNoTrack(Sptep<T> sptep)
+    {
         Volatile.Write(ref Unsafe.As<T, ulong>(ref sptep.Value), _kvm.ZapValue(ZapPath.MmuSpteClearNoTrack).Raw);
+        ProveWritten(sptep);
+    }
+
+    /// <summary>The prove-MMU check of a write (<see cref="KvmMmu{T}.ProveMmuSpteWrite"/>) when the mode is on; otherwise one test of a field.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ProveWrite(Sptep<T> sptep, T value)
+    {
+        if (_proveMmu)
+        {
+            _kvm.ProveMmuSpteWrite(value, sptep.Gfn, sptep.Sp.Level);
+        }
+    }
+
+    /// <summary>
+    /// The prove-MMU check of what a clear helper just wrote, read back: the clears write the
+    /// non-present value in the store itself, so the check sees exactly the stored bits (a 0
+    /// written into the helper's source as much as one injected through the seam). Under the
+    /// write lock nothing else changes a non-present entry meanwhile.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ProveWritten(Sptep<T> sptep)
+    {
+        if (_proveMmu)
+        {
+            _kvm.ProveMmuSpteWrite(T.FromRaw(Volatile.Read(ref Unsafe.As<T, ulong>(ref sptep.Value))), sptep.Gfn, sptep.Sp.Level);
+        }
+    }
 
     /// <summary>KVM's <c>drop_spte</c>: clear a leaf and take it out of its GFN's rmap.</summary>
     private void DropSpte(Sptep<T> sptep)

@@ -33,6 +33,18 @@ internal static class Spte<T>
     [SuppressMessage("Correctness", "SPTE1003", Justification = "The one exact test for an empty slot (KVM's spte == SHADOW_NONPRESENT_VALUE), which the invariant checks need to tell a zapped entry from MMIO, frozen or corrupt non-present ones; presence is tested with IsShadowPresentPte.")]
     public static bool IsShadowNonPresentValue(T spte) => spte.Raw == T.NonPresentValue;
 
+    /// <summary>
+    /// The first two clauses of KVM's <c>is_ept_ve_possible</c>: KVM sets suppress-#VE in
+    /// present SPTEs (EPT: <c>shadow_present_mask</c> holds <c>VMX_EPT_SUPPRESS_VE_BIT</c>; never
+    /// on NPT), and <paramref name="spte"/> has it clear, so a walk that stops on it could deliver
+    /// a #VE. KVM's third clause exempts the VMX MMIO value (RWX = W+X) by its bits; the prove-MMU
+    /// check exempts MMIO SPTEs by what they are instead (<see cref="KvmMmu{T}.ProveMmuSpteWrite"/>),
+    /// which also covers a TD's MMIO SPTEs (value 0).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool IsEptVePossible(T spte) =>
+        (T.ShadowPresentMask & EptSpte.SuppressVeMask) != 0 && (spte.Raw & EptSpte.SuppressVeMask) == 0;
+
     /// <summary><c>is_large_pte</c>: the page-size bit is set.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsLargePte(T spte) => (spte.Raw & T.PtPageSizeMask) != 0;

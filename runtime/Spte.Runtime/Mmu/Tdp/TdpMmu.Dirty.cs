@@ -81,6 +81,40 @@ internal sealed partial class TdpMmu<T>
     }
 
     /// <summary>
+    /// KVM's <c>kvm_tdp_mmu_write_protect_gfn</c> → <c>write_protect_gfn</c> with the write lock
+    /// held: every leaf at or above <paramref name="minLevel"/> mapping <paramref name="gfn"/>
+    /// loses its writable and MMU-writable bits, so the next write takes the full fault (which
+    /// maps 4K under dirty logging) rather than the fast path.
+    /// </summary>
+    internal void WriteProtectGfn(int asId, ulong gfn, int minLevel)
+    {
+        using (Rcu.ReadLock())
+        {
+            foreach (var root in Roots)
+            {
+                if (root.Invalid || root.AsId != asId)
+                {
+                    continue;
+                }
+
+                for (var iter = new TdpIter<T>(_kvm, root, minLevel, gfn); iter.Valid && iter.Gfn < gfn + 1; iter.Next())
+                {
+                    if (!iter.OldSpte.IsPresent || !Spte<T>.IsLastSpte(iter.OldSpte, iter.Level))
+                    {
+                        continue;
+                    }
+
+                    var protectedSpte = T.FromRaw(iter.OldSpte.Raw & ~(T.PtWritableMask | T.ShadowMmuWritableMask));
+                    if (protectedSpte.Raw != iter.OldSpte.Raw)
+                    {
+                        TdpMmuIterSetSpte(ref iter, protectedSpte);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// KVM's <c>kvm_tdp_mmu_age_gfn_range</c> (<paramref name="clear"/>) and
     /// <c>kvm_tdp_mmu_test_age_gfn</c> with the write lock held: whether any leaf mapping a GFN in
     /// the range was accessed since the last aging; clearing clears the accessed bits atomically,

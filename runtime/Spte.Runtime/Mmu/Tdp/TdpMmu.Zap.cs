@@ -28,7 +28,7 @@ internal sealed partial class TdpMmu<T>
             }
 
             var value = ZapValue(ZapPath.ZapSp);
-            old = WriteSpte(ref ptep, value);
+            old = WriteSpte(ref ptep, value, sp.Gfn, sp.Level + 1);
             HandleChangedSpte(sp.AsId, sp.Gfn, old, value, sp.Level + 1, shared: false);
         }
 
@@ -212,7 +212,7 @@ internal sealed partial class TdpMmu<T>
                 continue;
             }
 
-            old = KvmTdpMmuWriteSpte(ref sptep, old, value, PgLevel.Pg4K);
+            old = KvmTdpMmuWriteSpte(ref sptep, old, value, iter.Gfn + (ulong)(i - first), PgLevel.Pg4K);
             written++;
             if (value.IsPresent)
             {

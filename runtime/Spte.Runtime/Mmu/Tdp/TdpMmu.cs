@@ -27,6 +27,7 @@ internal sealed partial class TdpMmu<T>
     private readonly KvmMmu<T> _kvm;
     private readonly object _pagesLock = new();
     private readonly List<KvmMmuPage<T>> _roots = [];
+    private readonly bool _proveMmu;
 
     /// <summary>The TDP MMU of <paramref name="kvm"/>, which holds the per-VM state and the locks.</summary>
     internal TdpMmu(KvmMmu<T> kvm)
@@ -40,6 +41,7 @@ internal sealed partial class TdpMmu<T>
         Stats = kvm.Stats;
         Rcu = kvm.Rcu;
         MaxGfn = kvm.MaxGfn;
+        _proveMmu = kvm.ProveMmu;
     }
 
     /// <summary>The roots (valid and invalidated), in allocation order.</summary>
@@ -74,8 +76,22 @@ internal sealed partial class TdpMmu<T>
 
     private static ref ulong RawRef(ref T sptep) => ref Unsafe.As<T, ulong>(ref sptep);
 
-    /// <summary><c>kvm_tdp_mmu_write_spte</c>: under the write lock, exchanged so a CPU's concurrent A/D update is not lost.</summary>
-    private static T WriteSpte(ref T sptep, T value) => T.FromRaw(Interlocked.Exchange(ref RawRef(ref sptep), value.Raw));
+    /// <summary><c>kvm_tdp_mmu_write_spte_atomic</c>: exchanged so a CPU's concurrent A/D update is not lost.</summary>
+    private T WriteSpte(ref T sptep, T value, ulong gfn, int level)
+    {
+        ProveWrite(value, gfn, level);
+        return T.FromRaw(Interlocked.Exchange(ref RawRef(ref sptep), value.Raw));
+    }
+
+    /// <summary>The prove-MMU check of a write (<see cref="KvmMmu{T}.ProveMmuSpteWrite"/>) when the mode is on; otherwise one test of a field.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ProveWrite(T value, ulong gfn, int level)
+    {
+        if (_proveMmu)
+        {
+            _kvm.ProveMmuSpteWrite(value, gfn, level);
+        }
+    }
 
     /// <summary>
     /// KVM's <c>kvm_tdp_mmu_write_spte</c> under the write lock: a plain store, unless the CPU
@@ -83,20 +99,22 @@ internal sealed partial class TdpMmu<T>
     /// fault could make it writable (<c>spte_has_volatile_bits</c>); then an exchange, so that
     /// update is not lost. Returns the value replaced.
     /// </summary>
-    private static T KvmTdpMmuWriteSpte(ref T sptep, T old, T value, int level)
+    private T KvmTdpMmuWriteSpte(ref T sptep, T old, T value, ulong gfn, int level)
     {
         if (old.IsPresent && Spte<T>.IsLastSpte(old, level) && Spte<T>.SpteHasVolatileBits(old))
         {
-            return WriteSpte(ref sptep, value);
+            return WriteSpte(ref sptep, value, gfn, level);
         }
 
+        ProveWrite(value, gfn, level);
         Volatile.Write(ref RawRef(ref sptep), value.Raw);
         return old;
     }
 
     /// <summary><c>__tdp_mmu_set_spte_atomic</c>: compare-exchange against <c>iter.OldSpte</c>; on failure the iterator holds the current value.</summary>
-    private static bool TrySetSpteRaw(ref TdpIter<T> iter, T value)
+    private bool TrySetSpteRaw(ref TdpIter<T> iter, T value)
     {
+        ProveWrite(value, iter.Gfn, iter.Level);
         var old = iter.OldSpte;
         var seen = Interlocked.CompareExchange(ref RawRef(ref iter.Sptep), value.Raw, old.Raw);
         if (seen == old.Raw)
@@ -129,7 +147,7 @@ internal sealed partial class TdpMmu<T>
     /// <summary><c>tdp_mmu_iter_set_spte</c>: the exclusive-lock update plus its bookkeeping.</summary>
     private void TdpMmuIterSetSpte(ref TdpIter<T> iter, T value)
     {
-        var old = KvmTdpMmuWriteSpte(ref iter.Sptep, iter.OldSpte, value, iter.Level);
+        var old = KvmTdpMmuWriteSpte(ref iter.Sptep, iter.OldSpte, value, iter.Gfn, iter.Level);
         HandleChangedSpte(iter.AsId, iter.Gfn, old, value, iter.Level, shared: false);
         iter.OldSpte = value;
     }
@@ -148,7 +166,11 @@ internal sealed partial class TdpMmu<T>
 
         var old = iter.OldSpte;
         FlushRemoteTlbs();
-        Volatile.Write(ref RawRef(ref iter.Sptep), ZapValue(ZapPath.ZapSpteAtomic).Raw);
+
+        // A value the prove-MMU check catches leaves the entry frozen: the VM is bugged by then.
+        var value = ZapValue(ZapPath.ZapSpteAtomic);
+        ProveWrite(value, iter.Gfn, iter.Level);
+        Volatile.Write(ref RawRef(ref iter.Sptep), value.Raw);
         HandleChangedSpte(iter.AsId, iter.Gfn, old, T.NonPresent, iter.Level, shared: true);
         iter.OldSpte = T.NonPresent;
         return true;
@@ -217,7 +239,7 @@ internal sealed partial class TdpMmu<T>
             if (shared)
             {
                 var spin = default(SpinWait);
-                while ((old = WriteSpte(ref sptep, T.Frozen)).IsFrozen)
+                while ((old = WriteSpte(ref sptep, T.Frozen, gfn, sp.Level)).IsFrozen)
                 {
                     spin.SpinOnce();
                 }
@@ -230,7 +252,7 @@ internal sealed partial class TdpMmu<T>
                     continue;
                 }
 
-                old = WriteSpte(ref sptep, T.Frozen);
+                old = WriteSpte(ref sptep, T.Frozen, gfn, sp.Level);
             }
 
             HandleChangedSpte(sp.AsId, gfn, old, T.Frozen, sp.Level, shared);
