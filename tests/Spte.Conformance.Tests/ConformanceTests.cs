@@ -19,6 +19,7 @@ public sealed class ConformanceTests(ITestOutputHelper output)
     {
         var scenario = Scenarios.All.Single(s => s.Name == name);
         var real = ScenarioRunner.Run(Backends.RealOrSkip(), scenario);
+        output.WriteLine(string.Join(Environment.NewLine, real));
         foreach (var model in Backends.Simulated)
         {
             var simulated = ScenarioRunner.Run(model, scenario);

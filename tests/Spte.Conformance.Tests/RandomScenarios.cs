@@ -15,6 +15,8 @@ internal static class RandomScenarios
     private static readonly ulong[] Places = [0x10000, 0x12000, 0x14000, 0x18000, 0x20000, 0x21000];
     private static readonly ulong[] Sizes = [0, 0x1000, 0x2000, 0x4000];
     private static readonly KvmMemFlags[] Flags = [KvmMemFlags.None, KvmMemFlags.None, KvmMemFlags.LogDirtyPages, KvmMemFlags.ReadOnly, KvmMemFlags.LogDirtyPages | KvmMemFlags.ReadOnly];
+    private static readonly KvmDirtyLogManualProtect[] Protect = [KvmDirtyLogManualProtect.None, KvmDirtyLogManualProtect.ManualProtectEnable, KvmDirtyLogManualProtect.ManualProtectEnable | KvmDirtyLogManualProtect.InitiallySet];
+    private static readonly int[] ClearPages = [1, 2, 4, 64];
     private static readonly int[] AccessSizes = [1, 2, 4, 8];
     private static readonly ulong[] Offsets = [0, 8, 0x800, 0xFF8, 0xFFC, 0xFFE, 0xFFF];
 
@@ -25,8 +27,10 @@ internal static class RandomScenarios
         var scenario = Scenario.Named($"random {seed}").Slot(0, 0x10000, 0x4000).Slot(1, 0x18000, 0x4000, KvmMemFlags.LogDirtyPages);
         for (var i = 0; i < steps; i++)
         {
-            scenario = random.Next(10) switch
+            scenario = random.Next(12) switch
             {
+                10 => scenario.ManualProtect(Pick(random, Protect)),
+                11 => scenario.ClearDirtyLog((uint)random.Next(3), 0, (uint)Pick(random, ClearPages), (ulong)random.Next(16)),
                 0 or 1 => scenario.Slot((uint)random.Next(4), Pick(random, Places), Pick(random, Sizes), Pick(random, Flags)),
                 2 => scenario.HostWrite(Address(random), (ulong)random.NextInt64(), Pick(random, AccessSizes)),
                 3 => scenario.HostRead(Address(random), Pick(random, AccessSizes)),

@@ -132,6 +132,44 @@ internal static class Scenarios
             .Slot(1, 0x10000, 0)
             .DirtyLog(1),
 
+        Scenario.Named("manual protect: a get leaves the log, a clear re-arms the pages it names")
+            .ManualProtect(KvmDirtyLogManualProtect.ManualProtectEnable)
+            .Slot(1, 0x10000, 8 * Page, Log)
+            .Guest(GuestAccess.Write(0x10000, 1, 1), GuestAccess.Write(0x11000, 1, 1), GuestAccess.Write(0x13000, 1, 1))
+            .DirtyLog(1)
+            .DirtyLog(1)
+            .ClearDirtyLog(1, 0, 8, 0b1010)
+            .DirtyLog(1)
+            .Guest(GuestAccess.Write(0x10000, 2, 1), GuestAccess.Write(0x11000, 2, 1))
+            .DirtyLog(1),
+
+        Scenario.Named("manual protect with initially-set: a new logged slot is all dirty")
+            .ManualProtect(KvmDirtyLogManualProtect.ManualProtectEnable | KvmDirtyLogManualProtect.InitiallySet)
+            .Slot(1, 0x10000, 4 * Page, Log)
+            .DirtyLog(1)
+            .ClearDirtyLog(1, 0, 4, 0xF)
+            .DirtyLog(1)
+            .Guest(GuestAccess.Write(0x12000, 9, 1))
+            .DirtyLog(1)
+            .ManualProtect(KvmDirtyLogManualProtect.None)
+            .DirtyLog(1)
+            .DirtyLog(1),
+
+        Scenario.Named("manual protect and clear-dirty-log errors")
+            .ManualProtect(KvmDirtyLogManualProtect.InitiallySet)
+            .ManualProtect((KvmDirtyLogManualProtect)4)
+            .Slot(0, 0, Page)
+            .Slot(1, 0x100000, 128 * Page, Log)
+            .ClearDirtyLog(1, 1, 64, 1)
+            .ClearDirtyLog(1, 64, 32, 1)
+            .ClearDirtyLog(1, 64, 64, 1)
+            .ClearDirtyLog(1, 64, 128, 1, 0)
+            .ClearDirtyLog(1, 128, 0)
+            .ClearDirtyLog(1, 0, 128, 1)
+            .ClearDirtyLog(0, 0, 1, 1)
+            .ClearDirtyLog(9, 0, 1, 1)
+            .ClearDirtyLog(0x20001, 0, 1, 1),
+
         Scenario.Named("accesses straddling a page into every kind of neighbour")
             .Slot(0, 0x10000, Page)
             .Slot(1, 0x11000, Page)

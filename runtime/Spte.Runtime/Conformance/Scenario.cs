@@ -67,6 +67,16 @@ public sealed class Scenario
     /// <summary>The VMM fetches and clears slot <paramref name="slot"/>'s dirty bitmap.</summary>
     public Scenario DirtyLog(uint slot) => With(new DirtyLogStep(slot));
 
+    /// <summary>The VMM sets the dirty log's manual-protect mode.</summary>
+    public Scenario ManualProtect(KvmDirtyLogManualProtect options) => With(new ManualProtectStep(options));
+
+    /// <summary>The VMM clears the pages whose bits are set in <paramref name="bitmap"/> from slot <paramref name="slot"/>'s dirty log.</summary>
+    public Scenario ClearDirtyLog(uint slot, ulong firstPage, uint numPages, params ulong[] bitmap)
+    {
+        ArgumentNullException.ThrowIfNull(bitmap);
+        return With(new ClearDirtyLogStep(slot, firstPage, numPages, [.. bitmap]));
+    }
+
     /// <summary>Marks the scenario's result as depending on the MMU behind KVM, with the reason.</summary>
     public Scenario DependsOnMmu(string reason)
     {

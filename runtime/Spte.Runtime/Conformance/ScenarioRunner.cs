@@ -50,6 +50,14 @@ public static class ScenarioRunner
                         vm.ReadGuestMemory(r.Gpa, bytes[..r.Size]);
                         log.Add($"{r}: 0x{BinaryPrimitives.ReadUInt64LittleEndian(bytes):X}");
                         break;
+                    case ManualProtectStep m:
+                        vm.EnableManualDirtyLogProtect(m.Options);
+                        log.Add($"{m}: ok");
+                        break;
+                    case ClearDirtyLogStep c:
+                        vm.ClearDirtyLog(c.Slot, c.FirstPage, c.Bitmap.ToArray(), c.NumPages);
+                        log.Add($"{c}: ok");
+                        break;
                     case DirtyLogStep d:
                         log.Add($"{d}: {string.Join(' ', vm.GetDirtyLog(d.Slot).Select(word => $"0x{word:X}"))}");
                         break;

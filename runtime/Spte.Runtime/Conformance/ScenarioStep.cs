@@ -50,3 +50,17 @@ public sealed record DirtyLogStep(uint Slot) : ScenarioStep
     /// <inheritdoc/>
     public override string ToString() => $".DirtyLog({Slot})";
 }
+
+/// <summary><c>KVM_ENABLE_CAP(KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2)</c>.</summary>
+public sealed record ManualProtectStep(KvmDirtyLogManualProtect Options) : ScenarioStep
+{
+    /// <inheritdoc/>
+    public override string ToString() => $".ManualProtect((KvmDirtyLogManualProtect){(ulong)Options})";
+}
+
+/// <summary><c>KVM_CLEAR_DIRTY_LOG</c>.</summary>
+public sealed record ClearDirtyLogStep(uint Slot, ulong FirstPage, uint NumPages, IReadOnlyList<ulong> Bitmap) : ScenarioStep
+{
+    /// <inheritdoc/>
+    public override string ToString() => $".ClearDirtyLog({Slot}, {FirstPage}, {NumPages}{string.Concat(Bitmap.Select(w => $", 0x{w:X}"))})";
+}

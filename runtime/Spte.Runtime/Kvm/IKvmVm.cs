@@ -21,6 +21,14 @@ public interface IKvmVm : IDisposable
     /// <exception cref="KvmException">ENOENT: no such slot, or it does not log; EINVAL: the id is out of range.</exception>
     ulong[] GetDirtyLog(uint slot);
 
+    /// <summary><c>KVM_ENABLE_CAP(KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2)</c>: sets the manual-protect mode of the dirty log.</summary>
+    /// <exception cref="KvmException">EINVAL: an unknown bit, or initially-set without manual protection.</exception>
+    void EnableManualDirtyLogProtect(KvmDirtyLogManualProtect options);
+
+    /// <summary><c>KVM_CLEAR_DIRTY_LOG</c>: clears (and re-arms) the pages whose bits are set in <paramref name="bitmap"/>, page <paramref name="firstPage"/> + i for bit i.</summary>
+    /// <exception cref="KvmException">EINVAL for a bad range or id, ENOENT for a slot that does not log, EFAULT for a bitmap shorter than the range.</exception>
+    void ClearDirtyLog(uint slot, ulong firstPage, ReadOnlySpan<ulong> bitmap, uint numPages);
+
     /// <summary>Reads guest memory through the VMM's mapping of the slots.</summary>
     /// <exception cref="KvmException">EFAULT: part of the range has no memslot.</exception>
     void ReadGuestMemory(ulong gpa, Span<byte> destination);

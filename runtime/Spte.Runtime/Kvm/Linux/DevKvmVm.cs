@@ -99,6 +99,21 @@ internal sealed unsafe class DevKvmVm : IKvmVm
     }
 
     /// <inheritdoc/>
+    public void EnableManualDirtyLogProtect(KvmDirtyLogManualProtect options)
+    {
+        var cap = new KvmEnableCap { Cap = KvmIoctl.CapManualDirtyLogProtect2, Arg0 = (ulong)options };
+        _fd.Ioctl(KvmIoctl.EnableCap, ref cap, $"KVM_ENABLE_CAP(KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2, {options})");
+    }
+
+    /// <inheritdoc/>
+    public void ClearDirtyLog(uint slot, ulong firstPage, ReadOnlySpan<ulong> bitmap, uint numPages)
+    {
+        using var copy = HostMapping.GuardedCopy(System.Runtime.InteropServices.MemoryMarshal.AsBytes(bitmap), out var start);
+        var clear = new KvmClearDirtyLog { Slot = slot, NumPages = numPages, FirstPage = firstPage, DirtyBitmap = start };
+        _fd.Ioctl(KvmIoctl.ClearDirtyLog, ref clear, $"KVM_CLEAR_DIRTY_LOG(slot {slot}, first page {firstPage}, {numPages} pages)");
+    }
+
+    /// <inheritdoc/>
     public void ReadGuestMemory(ulong gpa, Span<byte> destination)
     {
         for (var done = 0; done < destination.Length;)

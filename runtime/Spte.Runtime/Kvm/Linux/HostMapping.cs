@@ -32,6 +32,27 @@ internal sealed unsafe class HostMapping : IDisposable
             : new HostMapping(address, length);
     }
 
+    /// <summary>
+    /// <paramref name="data"/> copied to the very end of fresh anonymous memory followed by an
+    /// inaccessible page, so a kernel that reads past it faults (EFAULT) as it would on a VMM's
+    /// short buffer. <paramref name="start"/> is where the copy begins.
+    /// </summary>
+    public static HostMapping GuardedCopy(ReadOnlySpan<byte> data, out nint start)
+    {
+        const ulong page = 4096;
+        var pages = ((ulong)data.Length + page - 1) / page;
+        var mapping = Anonymous((pages + 1) * page);
+        if (LibC.Mprotect(mapping.Address + (nint)(pages * page), (nuint)page, LibC.ProtNone) != 0)
+        {
+            mapping.Dispose();
+            throw Errno.Exception("mprotect of a guard page");
+        }
+
+        start = mapping.Address + (nint)((pages * page) - (ulong)data.Length);
+        data.CopyTo(new Span<byte>((void*)start, data.Length));
+        return mapping;
+    }
+
     /// <summary>Maps <paramref name="length"/> bytes of <paramref name="fd"/> shared (a vCPU's <c>struct kvm_run</c>).</summary>
     /// <exception cref="KvmException">mmap failed.</exception>
     public static HostMapping Shared(Fd fd, ulong length)

@@ -10,6 +10,8 @@ internal static class KvmIoctl
     internal const nuint CreateVcpu = 0xAE41;
     internal const nuint GetDirtyLog = 0x4010AE42;
     internal const nuint SetUserMemoryRegion = 0x4020AE46;
+    internal const nuint EnableCap = 0x4068AEA3;
+    internal const nuint ClearDirtyLog = 0xC018AEC0;
     internal const nuint Run = 0xAE80;
     internal const nuint GetRegs = 0x8090AE81;
     internal const nuint SetRegs = 0x4090AE82;
@@ -18,6 +20,9 @@ internal static class KvmIoctl
 
     /// <summary><c>KVM_API_VERSION</c>: the only version there has ever been.</summary>
     internal const int ApiVersion = 12;
+
+    /// <summary><c>KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2</c>.</summary>
+    internal const uint CapManualDirtyLogProtect2 = 168;
 
     /// <summary><c>KVM_CAP_NR_MEMSLOTS</c>.</summary>
     internal const int CapNrMemslots = 10;

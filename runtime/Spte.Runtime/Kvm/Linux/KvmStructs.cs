@@ -22,6 +22,25 @@ internal struct KvmDirtyLog
     public nint DirtyBitmap;
 }
 
+/// <summary><c>struct kvm_clear_dirty_log</c>.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct KvmClearDirtyLog
+{
+    public uint Slot;
+    public uint NumPages;
+    public ulong FirstPage;
+    public nint DirtyBitmap;
+}
+
+/// <summary><c>struct kvm_enable_cap</c>: the capability, flags, four arguments and 64 bytes of padding.</summary>
+[StructLayout(LayoutKind.Sequential, Size = 104)]
+internal struct KvmEnableCap
+{
+    public uint Cap;
+    public uint Flags;
+    public ulong Arg0;
+}
+
 /// <summary>
 /// Offsets into <c>struct kvm_run</c>, <c>struct kvm_regs</c> and <c>struct kvm_sregs</c>
 /// (x86-64 layout), read and written as bytes: the backend touches a handful of fields only.

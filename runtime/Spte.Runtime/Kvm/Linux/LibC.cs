@@ -30,6 +30,11 @@ internal static partial class LibC
     [LibraryImport("libc", EntryPoint = "mmap", SetLastError = true)]
     internal static partial nint Mmap(nint address, nuint length, int protection, int flags, int fd, nint offset);
 
+    internal const int ProtNone = 0;
+
+    [LibraryImport("libc", EntryPoint = "mprotect", SetLastError = true)]
+    internal static partial int Mprotect(nint address, nuint length, int protection);
+
     [LibraryImport("libc", EntryPoint = "munmap", SetLastError = true)]
     internal static partial int Munmap(nint address, nuint length);
 
