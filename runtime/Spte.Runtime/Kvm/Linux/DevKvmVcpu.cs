@@ -44,8 +44,25 @@ internal sealed unsafe class DevKvmVcpu : IKvmVcpu, IDisposable
     /// <inheritdoc/>
     public IReadOnlyList<GuestAccessResult> Completed => _completed;
 
+    /// <summary>The longest one <see cref="Run"/> may keep the vCPU in <c>KVM_RUN</c> before the watchdog kicks it out.</summary>
+    internal TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <inheritdoc/>
+    /// <exception cref="TimeoutException">The guest ran past <see cref="Timeout"/> without an exit the VMM must see.</exception>
     public KvmExitReason Run()
+    {
+        using var watchdog = new VcpuWatchdog(_run, Timeout);
+        try
+        {
+            return RunGuarded(watchdog);
+        }
+        finally
+        {
+            watchdog.Stop();
+        }
+    }
+
+    private KvmExitReason RunGuarded(VcpuWatchdog watchdog)
     {
         if (_pendingMmio)
         {
@@ -67,6 +84,12 @@ internal sealed unsafe class DevKvmVcpu : IKvmVcpu, IDisposable
             {
                 if (Errno.Last == LibC.EIntr)
                 {
+                    // A signal for the runtime itself (its GC suspends threads so) is retried; the watchdog's kick is not.
+                    if (watchdog.Fired)
+                    {
+                        throw new TimeoutException($"vCPU {Id}: the guest ran for {Timeout.TotalSeconds} s without an exit the VMM must see; the watchdog kicked it out of KVM_RUN.");
+                    }
+
                     continue;
                 }
 
