@@ -2,8 +2,12 @@ using System.Runtime.InteropServices;
 
 namespace Spte.Runtime.Linux;
 
-/// <summary>The few libc calls a VMM needs to drive <c>/dev/kvm</c>; no native helper is built.</summary>
-internal static partial class LibC
+/// <summary>
+/// The few libc calls a VMM needs to drive <c>/dev/kvm</c>; no native helper is built. Plain
+/// <c>DllImport</c> with blittable arguments rather than <c>LibraryImport</c>: the same calls with
+/// no source generator, so the analyzer tests can compile the runtime's sources as they are.
+/// </summary>
+internal static class LibC
 {
     internal const int ORdWr = 2;
     internal const int OCloExec = 0x80000;
@@ -18,32 +22,32 @@ internal static partial class LibC
     /// <summary><c>MAP_FAILED</c>.</summary>
     internal static readonly nint MapFailed = -1;
 
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int Open(string path, int flags);
+    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
+    internal static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
 
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
-    internal static partial int Close(int fd);
+    [DllImport("libc", EntryPoint = "close", SetLastError = true)]
+    internal static extern int Close(int fd);
 
-    [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
-    internal static partial int Ioctl(int fd, nuint request, nint argument);
+    [DllImport("libc", EntryPoint = "ioctl", SetLastError = true)]
+    internal static extern int Ioctl(int fd, nuint request, nint argument);
 
-    [LibraryImport("libc", EntryPoint = "mmap", SetLastError = true)]
-    internal static partial nint Mmap(nint address, nuint length, int protection, int flags, int fd, nint offset);
+    [DllImport("libc", EntryPoint = "mmap", SetLastError = true)]
+    internal static extern nint Mmap(nint address, nuint length, int protection, int flags, int fd, nint offset);
 
     internal const int ProtNone = 0;
 
-    [LibraryImport("libc", EntryPoint = "mprotect", SetLastError = true)]
-    internal static partial int Mprotect(nint address, nuint length, int protection);
+    [DllImport("libc", EntryPoint = "mprotect", SetLastError = true)]
+    internal static extern int Mprotect(nint address, nuint length, int protection);
 
-    [LibraryImport("libc", EntryPoint = "munmap", SetLastError = true)]
-    internal static partial int Munmap(nint address, nuint length);
+    [DllImport("libc", EntryPoint = "munmap", SetLastError = true)]
+    internal static extern int Munmap(nint address, nuint length);
 
-    [LibraryImport("libc", EntryPoint = "gettid")]
-    internal static partial int GetTid();
+    [DllImport("libc", EntryPoint = "gettid")]
+    internal static extern int GetTid();
 
-    [LibraryImport("libc", EntryPoint = "getpid")]
-    internal static partial int GetPid();
+    [DllImport("libc", EntryPoint = "getpid")]
+    internal static extern int GetPid();
 
-    [LibraryImport("libc", EntryPoint = "tgkill", SetLastError = true)]
-    internal static partial int TgKill(int tgid, int tid, int signal);
+    [DllImport("libc", EntryPoint = "tgkill", SetLastError = true)]
+    internal static extern int TgKill(int tgid, int tid, int signal);
 }
