@@ -94,7 +94,7 @@ public sealed class RuntimeSourceTests
         var compilation = CSharpCompilation.Create(
             "Spte.Runtime",
             trees,
-            [.. Basic.Reference.Assemblies.Net100.References.All, MetadataReference.CreateFromFile(typeof(SpteFormatAttribute).Assembly.Location)],
+            [.. Basic.Reference.Assemblies.Net100.References.All, MetadataReference.CreateFromFile(typeof(SpteFormatAttribute).Assembly.Location), MetadataReference.CreateFromFile(typeof(Iced.Intel.Assembler).Assembly.Location)],
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, allowUnsafe: true,
                 specificDiagnosticOptions: [new("CS1701", ReportDiagnostic.Suppress), new("CS1702", ReportDiagnostic.Suppress)]));
         CSharpGeneratorDriver.Create(new SpteGenerator()).WithUpdatedParseOptions(parse)

@@ -17,7 +17,8 @@ public class KvmBugTests
         var vm = (KvmVm<EptSpte>)new Kvm(HostCpu.Intel).CreateVm();
         vm.SetUserMemoryRegion(0, 0, 4 * MiB);
         var vcpu = (KvmVcpu<EptSpte>)vm.CreateVcpu(0);
-        vcpu.Guest.Add(GuestAccess.Read(0x1000));
+        // A write, so the leaf is RWX (a read of memory nobody wrote maps the zero page read-only).
+        vcpu.Guest.Add(GuestAccess.Write(0x1000, 1));
         Assert.Equal(KvmExitReason.Hlt, VmDriver.RunToHalt(vcpu));
         Assert.False(vm.Mmu.Bugged);
 

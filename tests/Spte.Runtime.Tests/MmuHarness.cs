@@ -32,10 +32,16 @@ internal sealed class MmuHarness<T>
 
     public KvmMmuPage<T> Root { get; private set; }
 
-    public KvmMemorySlot AddSlot(int id, ulong gpa, ulong size, KvmMemFlags flags = KvmMemFlags.None)
+    /// <summary>Adds a slot; unless <paramref name="populate"/> is false its memory is the VMM's own already (as after loading an image), so a read fault maps it writable.</summary>
+    public KvmMemorySlot AddSlot(int id, ulong gpa, ulong size, KvmMemFlags flags = KvmMemFlags.None, bool populate = true)
     {
         var change = Memslots.Prepare((uint)id, gpa, size, flags, readOnlyAllowed: true, Mmu.MaxGfn, Host)!;
         Memslots.Commit(change);
+        if (populate)
+        {
+            change.New!.Backing.Populate();
+        }
+
         return change.New!;
     }
 

@@ -15,7 +15,7 @@ namespace Spte.Runtime;
 /// <see cref="KvmVm.SetUserMemoryRegion"/>, <c>KVM_CREATE_VCPU</c> →
 /// <see cref="KvmVm.CreateVcpu"/>, <c>KVM_RUN</c> → <see cref="KvmVcpu.Run"/>.
 /// </summary>
-public sealed class Kvm
+public sealed class Kvm : IKvm
 {
     /// <summary>Creates a host with <paramref name="cpu"/> and room for <paramref name="pageTableBudget"/> page-table pages.</summary>
     public Kvm(HostCpu cpu, int pageTableBudget = 1 << 16)
@@ -35,6 +35,9 @@ public sealed class Kvm
 
     /// <summary>The KVM module parameters VMs are created with (<c>kvm.tdp_mmu</c>, …).</summary>
     public KvmModuleParams ModuleParams { get; init; } = new();
+
+    /// <inheritdoc/>
+    public string Backend => $"simulated {Cpu.Vendor} host ({(ModuleParams.Tdp ? ModuleParams.TdpMmu ? "TDP MMU" : "legacy MMU" : "shadow paging")})";
 
     /// <summary>The host's memory.</summary>
     internal HostMemory Memory { get; }
@@ -82,6 +85,9 @@ public sealed class Kvm
         var nptOptions = new KvmMmuOptions { TdpMmu = ModuleParams.TdpMmu, ProveMmu = ModuleParams.ProveMmu, RootLevel = rootLevel, MaxHugePageLevel = maxHuge, Mmio = MmioSpteMask.Npt(Cpu.MaxPhyAddr) };
         return new KvmVm<NptSpte>(this, type, guestBits, nptOptions, _ => new NptWalker(Memory, nptCaps));
     }
+
+    /// <inheritdoc/>
+    IKvmVm IKvm.CreateVm() => CreateVm();
 
     /// <summary>
     /// A VM with shadow paging (<c>ept=N</c>/<c>npt=N</c>): on either vendor the CPU walks x86-64

@@ -11,7 +11,7 @@ namespace Spte.Runtime;
 /// <c>KVM_RUN</c>: faults and RAM accesses are handled inside, and it returns only when
 /// userspace must act (MMIO, a halt, a fatal guest error).
 /// </summary>
-public abstract class KvmVcpu
+public abstract class KvmVcpu : IKvmVcpu
 {
     private readonly List<VcpuEvent> _events = [];
     private readonly List<GuestAccessResult> _completed = [];

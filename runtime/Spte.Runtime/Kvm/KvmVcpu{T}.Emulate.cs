@@ -20,6 +20,12 @@ public sealed partial class KvmVcpu<T>
         var slot = _vm.Memslots.GfnToMemslot(AsId, gfn);
         if (slot is not null && !(kind == GuestAccessKind.Write && slot.IsReadOnly))
         {
+            if (kind == GuestAccessKind.Write)
+            {
+                // The emulator stores through the VMM's mapping (kvm_vcpu_write_guest), so the host page becomes writable first.
+                slot.Backing.PrepareWrite(gfn - slot.BaseGfn);
+            }
+
             AccessRam((slot.HostPteOf(gfn).Pfn << HostMemory.PageShift) + (gpa & (HostMemory.PageSize - 1)), size);
             Record(VcpuEventKind.Emulated, gpa, $"KVM emulated the {kind.ToString().ToLowerInvariant()} against {slot}");
             if (kind == GuestAccessKind.Write)

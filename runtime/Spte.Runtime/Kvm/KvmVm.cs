@@ -8,7 +8,7 @@ using Spte.Runtime.Mmu;
 namespace Spte.Runtime;
 
 /// <summary>A VM (the file descriptor <c>KVM_CREATE_VM</c> returns). Created by <see cref="Kvm.CreateVm"/>.</summary>
-public abstract class KvmVm
+public abstract class KvmVm : IKvmVm
 {
     private protected KvmVm(Kvm kvm, KvmVmType type, int guestMaxPhyAddr)
     {
@@ -66,6 +66,14 @@ public abstract class KvmVm
     /// <exception cref="KvmException">ENOENT: the slot does not exist or does not log dirty pages (as <c>kvm_get_dirty_log</c>); EINVAL: the slot id or address space is out of range.</exception>
     public abstract ulong[] GetDirtyLog(uint slot);
 
+    /// <inheritdoc/>
+    IKvmVcpu IKvmVm.CreateVcpu(int id) => CreateVcpu(id);
+
+    /// <summary>The simulated VM holds no descriptor or mapping of the machine's; nothing to release.</summary>
+    void IDisposable.Dispose()
+    {
+    }
+
     /// <summary>
     /// <c>KVM_ENABLE_CAP(KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2)</c>: sets the VM's manual-protect mode
     /// (<see cref="KvmDirtyLogManualProtect.None"/> turns it off). KVM accepts it at any time;
@@ -121,6 +129,7 @@ public abstract class KvmVm
         ThrowIfBugged();
         for (var done = 0; done < source.Length;)
         {
+            PrepareHostWrite(gpa + (ulong)done);
             var (hpa, chunk) = Translate(gpa + (ulong)done, source.Length - done);
             Kvm.Memory.Write(hpa, source.Slice(done, chunk));
             done += chunk;
@@ -134,6 +143,16 @@ public abstract class KvmVm
         if (Bugged)
         {
             throw new KvmException(KvmErrno.EIO, "the VM is bugged (an MMU inconsistency was found earlier); every call on it fails.");
+        }
+    }
+
+    /// <summary>The VMM's store faults the page in as the host's own first (the zero page or a KSM page is replaced, and the MMU told).</summary>
+    private void PrepareHostWrite(ulong gpa)
+    {
+        var gfn = gpa >> HostMemory.PageShift;
+        if (Memslots.GfnToMemslot(0, gfn) is { } slot)
+        {
+            slot.Backing.PrepareWrite(gfn - slot.BaseGfn);
         }
     }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Linq;
+using System.Threading;
 using Spte.Runtime.Memory;
 
 namespace Spte.Runtime.Memslots;
@@ -10,6 +11,12 @@ namespace Spte.Runtime.Memslots;
 /// <c>userspace_addr</c>) plus the host page-table changes made under it since (a page
 /// replaced by KSM or migration), which is what <c>hva_to_pfn</c> would see. It survives
 /// flag changes and moves of the slot, as the VMM's mapping does.
+/// Anonymous memory nobody has written is the host's shared zero page: read-only to the host,
+/// so a read fault maps it read-only and the first write faults again (KVM's <c>hva_to_pfn</c>
+/// without <c>FOLL_WRITE</c> gets the zero page; with it, the host's fault handler gives a
+/// private page). A write by anyone — the VMM, the guest, KVM's emulator — makes the page the
+/// host's own. The host backs whole 2M-aligned runs with one huge page (THP), so a write makes
+/// the whole run its own; pages at the mapping's ragged ends are 4K.
 /// </summary>
 internal sealed class GuestRamBacking
 {
@@ -24,6 +31,15 @@ internal sealed class GuestRamBacking
     /// </summary>
     private volatile bool _anyReplaced;
 
+    /// <summary>A host page per huge page, in pages: a write allocates all of a run this long (its THP).</summary>
+    private const ulong HugePages = 512;
+
+    /// <summary>One bit per page: set once the page is the host's own (written), clear while it is the zero page.</summary>
+    private readonly ulong[] _written;
+
+    /// <summary>One bit per page: set once KVM read-faulted the zero page in there, so the host maps it.</summary>
+    private readonly ulong[] _zeroMapped;
+
     private readonly HostMemory _host;
     private readonly IMmuNotifier? _notifier;
     private readonly object _mmapLock = new();
@@ -34,6 +50,8 @@ internal sealed class GuestRamBacking
         _notifier = notifier;
         FirstPfn = firstPfn;
         Pages = pages;
+        _written = new ulong[(pages + 63) / 64];
+        _zeroMapped = new ulong[(pages + 63) / 64];
     }
 
     /// <summary>The frame behind the slot's first page, unless replaced.</summary>
@@ -44,25 +62,83 @@ internal sealed class GuestRamBacking
 
     /// <summary>The host mapping of page <paramref name="index"/>: its frame and whether the host lets it be written.</summary>
     public HostPte Lookup(ulong index) =>
-        _anyReplaced && _replaced.TryGetValue(index, out var pte) ? pte : new HostPte(FirstPfn + index, Writable: true);
-
-    /// <summary>Whether a replaced page lies in pages [<paramref name="start"/>, <paramref name="end"/>) (the host then maps them at 4K).</summary>
-    public bool AnyReplacedIn(ulong start, ulong end) => _anyReplaced && _replaced.Keys.Any(k => k >= start && k < end);
+        _anyReplaced && _replaced.TryGetValue(index, out var pte) ? pte : new HostPte(FirstPfn + index, Writable: IsWritten(index));
 
     /// <summary>
-    /// The host's copy-on-write of page <paramref name="index"/> when it is shared read-only
-    /// (Linux's <c>do_wp_page</c>, reached by a write fault through <c>hva_to_pfn</c>): a private
-    /// copy replaces it between the notifier's invalidate-start (which drops every guest mapping
-    /// of the old page) and invalidate-end. Nothing happens if the page is writable already.
+    /// Whether pages [<paramref name="start"/>, <paramref name="end"/>) are all the zero page or
+    /// all written: only then can the host map them with one huge page (a run holding both is
+    /// mapped at 4K, as Linux splits a huge zero page on the first write inside it).
     /// </summary>
-    internal void BreakCow(ulong index)
+    public bool SameWrittenStateIn(ulong start, ulong end)
+    {
+        var first = IsWritten(start);
+        for (var index = start + HugePages; index < end; index += HugePages)
+        {
+            if (IsWritten(index) != first)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// A write to page <paramref name="index"/> by the VMM or by KVM on the guest's behalf
+    /// (<c>copy_to_user</c>): the host's fault handler gives it a private page first.
+    /// </summary>
+    internal void PrepareWrite(ulong index) => FaultInWritable(index);
+
+    /// <summary>
+    /// KVM's read fault took the host's zero page for page <paramref name="index"/> (its
+    /// <c>hva_to_pfn</c> without <c>FOLL_WRITE</c> on memory nobody wrote): from now on the
+    /// host maps the zero page there, so the first write replaces a mapping and tells the MMU.
+    /// </summary>
+    internal void MapZeroPage(ulong index)
+    {
+        if (!IsWritten(index) && !(_anyReplaced && _replaced.ContainsKey(index)))
+        {
+            var (first, end) = HostPageOf(index);
+            SetBits(_zeroMapped, first, end);
+        }
+    }
+
+    /// <summary>
+    /// The host's write fault on page <paramref name="index"/> (Linux's <c>do_anonymous_page</c>
+    /// / <c>do_wp_page</c>, reached through <c>hva_to_pfn</c> with <c>FOLL_WRITE</c>): memory
+    /// nobody touched gets a private page (with the rest of its huge page) silently, as the new
+    /// host PTE replaces nothing; the zero page or a page shared read-only is replaced between
+    /// the notifier's invalidate-start (which drops every guest mapping of the old page and so
+    /// makes a fault in flight retry) and invalidate-end. Nothing happens if the page is
+    /// writable already.
+    /// </summary>
+    /// <returns>Whether the MMU was told (a fault that looked the page up before must retry).</returns>
+    internal bool FaultInWritable(ulong index)
     {
         lock (_mmapLock)
         {
             var shared = Lookup(index);
             if (shared.Writable)
             {
-                return;
+                return false;
+            }
+
+            if (!(_anyReplaced && _replaced.ContainsKey(index)))
+            {
+                var (first, end) = HostPageOf(index);
+                var notify = _notifier is not null && IsSet(_zeroMapped, first);
+                if (notify)
+                {
+                    _notifier!.InvalidateRangeStart(this, first, end);
+                }
+
+                SetBits(_written, first, end);
+                if (notify)
+                {
+                    _notifier!.InvalidateRangeEnd(this, first, end);
+                }
+
+                return notify;
             }
 
             var copy = _host.ReserveGuestRam(1);
@@ -70,8 +146,21 @@ internal sealed class GuestRamBacking
             _notifier?.InvalidateRangeStart(this, index, index + 1);
             Replace(index, new HostPte(copy, Writable: true));
             _notifier?.InvalidateRangeEnd(this, index, index + 1);
+            return _notifier is not null;
         }
     }
+
+    /// <summary>The VMM mapped the memory with <c>MAP_POPULATE</c> (or wrote all of it before the guest ran): every page is its own.</summary>
+    internal void Populate()
+    {
+        lock (_mmapLock)
+        {
+            SetBits(_written, 0, Pages);
+        }
+    }
+
+    /// <summary>Whether a replaced page lies in pages [<paramref name="start"/>, <paramref name="end"/>) (the host then maps them at 4K).</summary>
+    public bool AnyReplacedIn(ulong start, ulong end) => _anyReplaced && _replaced.Keys.Any(k => k >= start && k < end);
 
     /// <summary>
     /// The host replaces page <paramref name="index"/> with a copy — a KSM merge
@@ -100,6 +189,26 @@ internal sealed class GuestRamBacking
             }
         }
     }
+
+    /// <summary>The pages of the host page holding <paramref name="index"/>: its whole huge page where the mapping holds all of it, else the one page.</summary>
+    private (ulong First, ulong End) HostPageOf(ulong index)
+    {
+        var start = index & ~(HugePages - 1);
+        return start + HugePages <= Pages ? (start, start + HugePages) : (index, index + 1);
+    }
+
+    private bool IsWritten(ulong index) => IsSet(_written, index);
+
+    private static bool IsSet(ulong[] bits, ulong index) => (Volatile.Read(ref bits[index >> 6]) & (1UL << (int)(index & 63))) != 0;
+
+    private static void SetBits(ulong[] bits, ulong first, ulong end)
+    {
+        for (var page = first; page < end; page++)
+        {
+            Interlocked.Or(ref bits[page >> 6], 1UL << (int)(page & 63));
+        }
+    }
+
 
     internal void Replace(ulong index, HostPte pte)
     {

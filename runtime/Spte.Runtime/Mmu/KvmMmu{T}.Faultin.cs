@@ -9,8 +9,10 @@ internal sealed partial class KvmMmu<T>
     /// <summary>
     /// KVM's <c>kvm_mmu_faultin_pfn</c>: snapshot <c>mmu_invalidate_seq</c>, find the slot and
     /// the host frame. No slot → MMIO (mapped at 4K). A write to a read-only slot → emulate
-    /// (<c>KVM_PFN_ERR_RO_FAULT</c>). A write to a page the host shares read-only → ask the host
-    /// to break the share (its copy-on-write, whose MMU notifier zaps the old mapping) and retry.
+    /// (<c>KVM_PFN_ERR_RO_FAULT</c>). A read of memory nobody wrote maps the host's zero page,
+    /// read-only. A write to a page the host maps read-only → the host's write fault gives a
+    /// private page (where that replaced the zero page or a shared page, its MMU notifier zapped
+    /// the old mapping and the fault retries).
     /// </summary>
     public PageFaultResult FaultinPfn(ref KvmPageFault fault)
     {
@@ -39,9 +41,18 @@ internal sealed partial class KvmMmu<T>
         var hostPte = slot.Backing.Lookup(index);
         if (fault.Write && !hostPte.Writable)
         {
-            // hva_to_pfn with FOLL_WRITE: the host's fault handler breaks the share.
-            slot.Backing.BreakCow(index);
-            return PageFaultResult.Retry;
+            // hva_to_pfn with FOLL_WRITE: the host's fault handler makes the page private; where
+            // that replaced a mapping, its notifier bumped mmu_invalidate_seq and this fault retries.
+            if (slot.Backing.FaultInWritable(index))
+            {
+                return PageFaultResult.Retry;
+            }
+
+            hostPte = slot.Backing.Lookup(index);
+        }
+        else if (!hostPte.Writable)
+        {
+            slot.Backing.MapZeroPage(index);
         }
 
         fault.MapWritable = !slot.IsReadOnly && hostPte.Writable;
@@ -58,7 +69,8 @@ internal sealed partial class KvmMmu<T>
     /// KVM's <c>kvm_mmu_max_mapping_level</c>: the largest level at which <paramref name="gfn"/>
     /// of <paramref name="slot"/> may be mapped. A large page must lie wholly inside the slot
     /// (the head/tail <c>disallow_lpage</c>), the slot's guest and host frames must be aligned
-    /// alike at that size, the host must map the range that large, and dirty logging forces 4K.
+    /// alike at that size, the host must map the range that large (no replaced page, not part
+    /// zero page and part written), and dirty logging forces 4K.
     /// </summary>
     public int KvmMmuMaxMappingLevel(KvmMemorySlot slot, ulong gfn, int maxLevel)
     {
@@ -73,7 +85,8 @@ internal sealed partial class KvmMmu<T>
             var start = gfn & ~(pages - 1);
             var aligned = ((slot.BaseGfn ^ slot.Backing.FirstPfn) & (pages - 1)) == 0;
             if (aligned && start >= slot.BaseGfn && start + pages <= slot.EndGfn
-                && !slot.Backing.AnyReplacedIn(start - slot.BaseGfn, start - slot.BaseGfn + pages))
+                && !slot.Backing.AnyReplacedIn(start - slot.BaseGfn, start - slot.BaseGfn + pages)
+                && slot.Backing.SameWrittenStateIn(start - slot.BaseGfn, start - slot.BaseGfn + pages))
             {
                 return level;
             }

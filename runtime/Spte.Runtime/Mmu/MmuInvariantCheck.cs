@@ -106,6 +106,10 @@ internal sealed class MmuInvariantCheck<T>(KvmMmu<T> kvm)
         {
             Fail($"{where}: writable or host-writable leaf in read-only {slot}.");
         }
+        else if ((spte.Raw & T.ShadowHostWritableMask) != 0 && !slot.HostPteOf(gfn).Writable)
+        {
+            Fail($"{where}: host-writable leaf over a page the host maps read-only (the zero page or a shared page).");
+        }
     }
 
     /// <summary>The table count and the page counters match what the walk found.</summary>
