@@ -14,10 +14,10 @@ namespace Spte.ZeroCost.Tests;
 public sealed class ProbeRun
 {
     /// <summary>
-    /// The JIT's method pattern: every method of the three probe classes, the framework's span
+    /// The JIT's method pattern: every method of the probe and idiom classes, the framework's span
     /// fill they call, and the three <c>NewTable</c>s, which the JIT keeps out of line.
     /// </summary>
-    public const string ProbePattern = "*Probes:* *SpanHelpers:Fill *EptSpte:NewTable *UlongTwin:NewTable *StructTwin:NewTable";
+    public const string ProbePattern = "*Probes:* *Idioms:* *SpanHelpers:Fill *EptSpte:NewTable *UlongTwin:NewTable *StructTwin:NewTable";
 
     /// <summary>Runs the probe program and parses its listings.</summary>
     public ProbeRun()

@@ -102,9 +102,9 @@ public static class UlongTwin
     public static uint GenerationKvmOrder(ulong spte) =>
         (uint)(((spte & GenerationLowMask) >> GenerationLowShift) | ((spte & GenerationHighMask) >> GenerationHighShift));
 
-    /// <summary>Bit 0 replaced.</summary>
+    /// <summary>Bit 0 set or cleared: the shortest hand-written form (issue 18; EptIdioms has the others).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong WithReadable(ulong spte, bool value) => (spte & ~ReadableMask) | (value ? 1UL : 0UL);
+    public static ulong WithReadable(ulong spte, bool value) => value ? spte | ReadableMask : spte & ~ReadableMask;
 
     /// <summary>The pfn replaced, with the same range check and throw helper as the generated code.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -54,6 +54,15 @@ internal static class FieldEmitter
         w.Line(FormatEmitter.Inline);
         using (w.Block($"public {owner} With{field.Name}({field.TypeName} value)"))
         {
+            if (field.Kind == FieldKind.Bool)
+            {
+                // Set or clear, not clear-then-or: the JIT selects between the two with a cmov (one
+                // instruction fewer than turning the bool into a bit), and a constant argument
+                // folds to a single or/and, so a chain of Withs merges (issue 18).
+                w.Line($"return new(value ? Raw | {field.Name}Mask : Raw & ~{field.Name}Mask);");
+                return;
+            }
+
             w.Line($"var bits = {ValueBits(field)};");
             if (checksRange)
             {
@@ -74,7 +83,9 @@ internal static class FieldEmitter
     {
         if (field.Kind == FieldKind.Bool)
         {
-            return $"(Raw & {field.Name}Mask) != 0";
+            // Bit 63 is the sign: the JIT tests it with one shift, where the mask would need a
+            // mov r64, imm64, a test, a setne and a zero-extension (issue 18, single-bit getters).
+            return field.Runs[0].Low == 63 ? "unchecked((long)Raw) < 0" : $"(Raw & {field.Name}Mask) != 0";
         }
 
         string value;
@@ -101,7 +112,6 @@ internal static class FieldEmitter
     /// <summary>The value as an unsigned 64-bit number; a negative signed value becomes huge and fails the range check.</summary>
     private static string ValueBits(FieldSpec field) => field switch
     {
-        { Kind: FieldKind.Bool } => "value ? 1UL : 0UL",
         { TypeName: "ulong" } => "value",
         { SignedUnderlying: true } => "unchecked((ulong)(long)value)",
         _ => "(ulong)value",

@@ -119,8 +119,7 @@ namespace Kvm.Mmio
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public MmioSpte WithMmuPresent(bool value)
         {
-            var bits = value ? 1UL : 0UL;
-            return new((Raw & ~MmuPresentMask) | (bits << MmuPresentShift));
+            return new(value ? Raw | MmuPresentMask : Raw & ~MmuPresentMask);
         }
 
         /// <summary>The bits of <see cref="SuppressVe"/>: 63.</summary>
@@ -135,15 +134,14 @@ namespace Kvm.Mmio
         public partial bool SuppressVe
         {
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            get => (Raw & SuppressVeMask) != 0;
+            get => unchecked((long)Raw) < 0;
         }
 
         /// <summary>A copy of this entry with <see cref="SuppressVe"/> set to <paramref name="value"/>.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public MmioSpte WithSuppressVe(bool value)
         {
-            var bits = value ? 1UL : 0UL;
-            return new((Raw & ~SuppressVeMask) | (bits << SuppressVeShift));
+            return new(value ? Raw | SuppressVeMask : Raw & ~SuppressVeMask);
         }
 
         /// <summary>This entry read as a <see cref="Mmio"/>.</summary>
@@ -244,23 +242,21 @@ namespace Kvm.Mmio
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public Mmio WithMmuPresent(bool value)
             {
-                var bits = value ? 1UL : 0UL;
-                return new((Raw & ~MmuPresentMask) | (bits << MmuPresentShift));
+                return new(value ? Raw | MmuPresentMask : Raw & ~MmuPresentMask);
             }
 
             /// <summary>The field SuppressVe: bit 63.</summary>
             public bool SuppressVe
             {
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                get => (Raw & SuppressVeMask) != 0;
+                get => unchecked((long)Raw) < 0;
             }
 
             /// <summary>A copy of this entry with <see cref="SuppressVe"/> set to <paramref name="value"/>.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public Mmio WithSuppressVe(bool value)
             {
-                var bits = value ? 1UL : 0UL;
-                return new((Raw & ~SuppressVeMask) | (bits << SuppressVeShift));
+                return new(value ? Raw | SuppressVeMask : Raw & ~SuppressVeMask);
             }
 
             /// <summary>The bits of <see cref="Generation"/>: 3..10, 52..62.</summary>

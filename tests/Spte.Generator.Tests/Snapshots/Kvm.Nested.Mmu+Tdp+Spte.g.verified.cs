@@ -91,8 +91,7 @@ namespace Kvm.Nested
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public Spte WithMmuPresent(bool value)
                 {
-                    var bits = value ? 1UL : 0UL;
-                    return new((Raw & ~MmuPresentMask) | (bits << MmuPresentShift));
+                    return new(value ? Raw | MmuPresentMask : Raw & ~MmuPresentMask);
                 }
 
                 /// <summary>The bits of <see cref="Pfn"/>: 12..51.</summary>

@@ -23,9 +23,10 @@ public enum EptMemoryType : byte
 
 /// <summary>
 /// KVM's EPT SPTE as the generator sees it: a single bit, a present bit, a run, an enum run and
-/// (in the MMIO view) a split field, which are the shapes the probes compare.
+/// (in the MMIO view) a split field, and KVM's frozen value: the shapes the probes compare.
 /// </summary>
 [SpteFormat(NonPresentValue = 1UL << 63)]
+[SpecialValue("Frozen", (1UL << 63) | 0x5a0)]
 public readonly partial struct EptSpte
 {
     /// <summary>Bit 0: reads allowed.</summary>
