@@ -12,7 +12,6 @@ public sealed record KnownGap(string Twin, int Instructions, string Why);
 public static class KnownGaps
 {
     private const string Pext = "pext/pdep are microcoded before Zen 3 (docs/benchmarks.md §1, split fields)";
-    private const string Bextr = "the generator does not emit bextr yet";
     private const string Chain = "the JIT does not merge the ors of separate Withs (docs/benchmarks.md §1, With chains)";
     private const string Loop = "a struct element is loaded before it is tested (docs/benchmarks.md §1 (b))";
 
@@ -23,20 +22,12 @@ public static class KnownGaps
         // generator keeps shift-and-mask per run because pext is microcoded on AMD before Zen 3
         // (tens to hundreds of cycles, growing with the mask's bits), and the JIT, which would
         // have to choose, treats IsSupported as true on those CPUs too.
-        ["EptSpte.Generation"] = new("EptIdioms:Generation_Pext", 5, Pext),
-        ["NptSpte.Generation"] = new("NptIdioms:Generation_Pext", 5, Pext),
+        ["EptSpte.Generation"] = new("EptIdioms:Generation_Pext", 4, Pext),
+        ["NptSpte.Generation"] = new("NptIdioms:Generation_Pext", 4, Pext),
 
         // pdep: the same for placing a split field.
         ["EptSpte.WithGeneration"] = new("EptIdioms:WithGeneration_Pdep", 4, Pext),
         ["NptSpte.WithGeneration"] = new("NptIdioms:WithGeneration_Pdep", 4, Pext),
-
-        // bextr extracts a run with a control word in one register (mov r32, imm32 + bextr):
-        // one instruction fewer than a 40- or 44-bit mask, or an int result, needs.
-        ["EptSpte.Pfn"] = new("EptIdioms:Pfn_Bextr", 1, Bextr),
-        ["EptSpte.AsLeafPfn"] = new("EptIdioms:Pfn_Bextr", 1, Bextr),
-        ["NptSpte.Pfn"] = new("NptIdioms:Pfn_Bextr", 1, Bextr),
-        ["GStagePte.Ppn"] = new("GStageIdioms:Ppn_Bextr", 1, Bextr),
-        ["GStagePte.Software"] = new("GStageIdioms:Software_Bextr", 1, Bextr),
 
         // Separate Withs set their bits with separate ors (or rdi, 1 / or rdi, 2): the JIT does
         // not merge or-with-constant across the inlined calls, where a hand-folded chain has one.

@@ -370,7 +370,7 @@ namespace Kvm.Ept
             public partial ulong Pfn
             {
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                get => ((Raw & PfnMask) >> PfnShift);
+                get => (global::System.Runtime.Intrinsics.X86.Bmi1.X64.IsSupported ? global::System.Runtime.Intrinsics.X86.Bmi1.X64.BitFieldExtract(Raw, 12, 36) : ((Raw & PfnMask) >> PfnShift));
             }
 
             /// <summary>A copy of this entry with <see cref="Pfn"/> set to <paramref name="value"/>.</summary>
@@ -624,7 +624,7 @@ namespace Kvm.Ept
             public partial ulong Pfn
             {
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                get => ((Raw & PfnMask) >> PfnShift);
+                get => (global::System.Runtime.Intrinsics.X86.Bmi1.X64.IsSupported ? global::System.Runtime.Intrinsics.X86.Bmi1.X64.BitFieldExtract(Raw, 12, 36) : ((Raw & PfnMask) >> PfnShift));
             }
 
             /// <summary>A copy of this entry with <see cref="Pfn"/> set to <paramref name="value"/>.</summary>
@@ -859,7 +859,7 @@ namespace Kvm.Ept
             public partial ulong Pfn
             {
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                get => ((Raw >> PfnShift) & PfnMax);
+                get => (global::System.Runtime.Intrinsics.X86.Bmi1.X64.IsSupported ? global::System.Runtime.Intrinsics.X86.Bmi1.X64.BitFieldExtract(Raw, 21, 27) : ((Raw >> PfnShift) & PfnMax));
             }
 
             /// <summary>A copy of this entry with <see cref="Pfn"/> set to <paramref name="value"/>.</summary>

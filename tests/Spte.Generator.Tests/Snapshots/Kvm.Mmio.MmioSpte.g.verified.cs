@@ -268,7 +268,7 @@ namespace Kvm.Mmio
             public partial uint Generation
             {
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                get => unchecked((uint)(((Raw >> 3) & 0x00000000000000FFUL) | (((Raw >> 52) & 0x00000000000007FFUL) << 8)));
+                get => unchecked((uint)(global::System.Runtime.Intrinsics.X86.Bmi1.X64.IsSupported ? (global::System.Runtime.Intrinsics.X86.Bmi1.X64.BitFieldExtract(Raw, 3, 8) | (global::System.Runtime.Intrinsics.X86.Bmi1.X64.BitFieldExtract(Raw, 52, 11) << 8)) : (((Raw >> 3) & 0x00000000000000FFUL) | (((Raw >> 52) & 0x00000000000007FFUL) << 8))));
             }
 
             /// <summary>A copy of this entry with <see cref="Generation"/> set to <paramref name="value"/>.</summary>
@@ -297,7 +297,7 @@ namespace Kvm.Mmio
             public partial ulong Gfn
             {
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                get => ((Raw & GfnMask) >> GfnShift);
+                get => (global::System.Runtime.Intrinsics.X86.Bmi1.X64.IsSupported ? global::System.Runtime.Intrinsics.X86.Bmi1.X64.BitFieldExtract(Raw, 12, 40) : ((Raw & GfnMask) >> GfnShift));
             }
 
             /// <summary>A copy of this entry with <see cref="Gfn"/> set to <paramref name="value"/>.</summary>

@@ -232,7 +232,7 @@ namespace Kvm.Npt
         public partial ulong Pfn
         {
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            get => ((Raw & PfnMask) >> PfnShift);
+            get => (global::System.Runtime.Intrinsics.X86.Bmi1.X64.IsSupported ? global::System.Runtime.Intrinsics.X86.Bmi1.X64.BitFieldExtract(Raw, 12, 40) : ((Raw & PfnMask) >> PfnShift));
         }
 
         /// <summary>A copy of this entry with <see cref="Pfn"/> set to <paramref name="value"/>.</summary>

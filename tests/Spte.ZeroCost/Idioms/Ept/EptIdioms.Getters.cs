@@ -81,11 +81,12 @@ public static partial class EptIdioms
 
     /// <summary>Bits 12..51 with BMI1's bit-field extract.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static ulong Pfn_Bextr(ulong spte) => Bmi1.X64.IsSupported ? Bmi1.X64.BitFieldExtract(spte, 12, 40) : (spte >> 12) & PfnMax;
+    public static ulong Pfn_Bextr(ulong spte) => UlongTwin.Pfn(spte);
 
     /// <summary>The generation, each run shifted down and masked.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static uint Generation_ShiftMask(ulong spte) => UlongTwin.Generation(spte);
+    public static uint Generation_ShiftMask(ulong spte) =>
+        (uint)(((spte >> GenerationLowShift) & 0xFF) | (((spte >> 52) & 0x7FF) << 8));
 
     /// <summary>KVM's get_mmio_spte_generation: each run masked in place, then shifted.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -93,10 +94,7 @@ public static partial class EptIdioms
 
     /// <summary>The generation with one bit-field extract per run.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static uint Generation_Bextr(ulong spte) =>
-        Bmi1.X64.IsSupported
-            ? (uint)(Bmi1.X64.BitFieldExtract(spte, 3, 8) | (Bmi1.X64.BitFieldExtract(spte, 52, 11) << 8))
-            : UlongTwin.Generation(spte);
+    public static uint Generation_Bextr(ulong spte) => UlongTwin.Generation(spte);
 
     /// <summary>The generation with BMI2's parallel bit extract: both runs in one instruction.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
