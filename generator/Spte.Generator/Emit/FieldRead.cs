@@ -16,9 +16,7 @@ internal static class FieldRead
     {
         if (field.Kind == FieldKind.Bool)
         {
-            // Bit 63 is the sign: the JIT tests it with one shift, where the mask would need a
-            // mov r64, imm64, a test, a setne and a zero-extension.
-            return field.Runs[0].Low == 63 ? "unchecked((long)Raw) < 0" : $"(Raw & {field.Name}Mask) != 0";
+            return BitRead(field);
         }
 
         var value = ShiftAndMask(field);
@@ -34,6 +32,20 @@ internal static class FieldRead
         }
 
         return field.TypeName == "ulong" ? value : $"unchecked(({field.TypeName}){value})";
+    }
+
+    /// <summary>
+    /// A bit above 31 is shifted into the sign and tested as the sign: the mask would not fit an
+    /// imm32, and mov r64, imm64 + test + setne + movzx is one instruction more than shl + mov +
+    /// shr (bit 63: mov + shr); in a condition it is shl + cmovs/js against mov + test +
+    /// cmovne/je. A lower bit is masked in place (test imm32, or and 1 for bit 0).
+    /// </summary>
+    private static string BitRead(FieldSpec field)
+    {
+        var bit = field.Runs[0].Low;
+        return bit < 32 ? $"(Raw & {field.Name}Mask) != 0"
+            : bit == 63 ? "unchecked((long)Raw) < 0"
+            : $"unchecked((long)(Raw << {BitText.Int(63 - bit)})) < 0";
     }
 
     /// <summary>Shift and mask, one term per run of a split field.</summary>

@@ -48,6 +48,9 @@ public readonly partial struct EptSpte
         /// <summary>Bits 3..5: the EPT memory type.</summary>
         [Bits(3, 5)] public partial EptMemoryType MemoryType { get; }
 
+        /// <summary>Bit 57: KVM's EPT_SPTE_HOST_WRITABLE, a software bit above the frame.</summary>
+        [Bit(57)] public partial bool HostWritable { get; }
+
         /// <summary>Bits 12..51: the host page frame number.</summary>
         [Bits(12, 51)] public partial ulong Pfn { get; }
     }

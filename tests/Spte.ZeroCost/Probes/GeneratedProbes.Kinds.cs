@@ -9,6 +9,14 @@ public static partial class GeneratedProbes
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static bool SuppressVe(EptSpte spte) => spte.SuppressVe;
 
+    /// <summary>A single bit above bit 31, where the mask no longer fits an imm32.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static bool HostWritable(EptSpte.Leaf spte) => spte.HostWritable;
+
+    /// <summary>That bit replaced.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static EptSpte.Leaf WithHostWritable(EptSpte.Leaf spte, bool value) => spte.WithHostWritable(value);
+
     /// <summary>Equality with a special value.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static bool IsFrozen(EptSpte spte) => spte.IsFrozen;

@@ -14,6 +14,8 @@ public static partial class EptIdioms
 {
     private const ulong SuppressVeMask = 1UL << 63;
 
+    private const ulong HostWritableMask = 1UL << 57;
+
     /// <summary>Bit 0, masked in place.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static bool Readable_Mask(ulong spte) => (spte & ReadableMask) != 0;
@@ -33,6 +35,22 @@ public static partial class EptIdioms
     /// <summary>Bit 63 as the sign.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static bool SuppressVe_Sign(ulong spte) => (long)spte < 0;
+
+    /// <summary>Bit 57, masked in place.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static bool HostWritable_Mask(ulong spte) => (spte & HostWritableMask) != 0;
+
+    /// <summary>Bit 57, shifted down.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static bool HostWritable_Shift(ulong spte) => ((spte >> 57) & 1) != 0;
+
+    /// <summary>Bit 57: the bits above shifted out, then the bit shifted down (the run idiom at width one).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static bool HostWritable_ShlShr(ulong spte) => ((spte << 6) >> 63) != 0;
+
+    /// <summary>Bit 57 shifted up into the sign, then tested as the sign.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static bool HostWritable_Sign(ulong spte) => (long)(spte << 6) < 0;
 
     /// <summary>KVM's is_shadow_present_pte.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]

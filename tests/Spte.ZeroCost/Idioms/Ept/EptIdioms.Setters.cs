@@ -17,6 +17,14 @@ public static partial class EptIdioms
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static ulong WithReadable_Select(ulong spte, bool value) => UlongTwin.WithReadable(spte, value);
 
+    /// <summary>Bit 57 cleared, then the bool shifted up into it.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static ulong WithHostWritable_Or(ulong spte, bool value) => (spte & ~HostWritableMask) | ((value ? 1UL : 0UL) << 57);
+
+    /// <summary>Bit 57 set or cleared by a branch on the bool.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static ulong WithHostWritable_Select(ulong spte, bool value) => value ? spte | HostWritableMask : spte & ~HostWritableMask;
+
     /// <summary>Bit 63 cleared, then the bool shifted up into it.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static ulong WithSuppressVe_Or(ulong spte, bool value) => (spte & ~SuppressVeMask) | ((value ? 1UL : 0UL) << 63);
