@@ -30,7 +30,6 @@ var twin = StructTwin.FromRaw(Sample);
     ("Pfn", GeneratedProbes.Pfn(spte.AsLeaf), UlongTwinProbes.Pfn(Sample), StructTwinProbes.Pfn(twin)),
     ("AsLeafPfn", GeneratedProbes.AsLeafPfn(spte), UlongTwinProbes.AsLeafPfn(Sample), StructTwinProbes.AsLeafPfn(twin)),
     ("Generation", GeneratedProbes.Generation(spte.AsMmio), UlongTwinProbes.Generation(Sample), StructTwinProbes.Generation(twin)),
-    ("GenerationKvmOrder", GeneratedProbes.Generation(spte.AsMmio), UlongTwinProbes.GenerationKvmOrder(Sample), StructTwinProbes.Generation(twin)),
     ("WithReadable", GeneratedProbes.WithReadable(spte, false).Raw, UlongTwinProbes.WithReadable(Sample, false), StructTwinProbes.WithReadable(twin, false).Raw),
     ("WithPfn", GeneratedProbes.WithPfn(spte.AsLeaf, 0xABCDE).Raw, UlongTwinProbes.WithPfn(Sample, 0xABCDE), StructTwinProbes.WithPfn(twin, 0xABCDE).Raw),
     ("WithMemoryType", GeneratedProbes.WithMemoryType(spte.AsLeaf, EptMemoryType.WriteBack).Raw, UlongTwinProbes.WithMemoryType(Sample, EptMemoryType.WriteBack), StructTwinProbes.WithMemoryType(twin, EptMemoryType.WriteBack).Raw),
