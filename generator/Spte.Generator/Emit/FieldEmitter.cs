@@ -58,7 +58,8 @@ internal static class FieldEmitter
             {
                 // Set or clear, not clear-then-or: the JIT selects between the two with a cmov (one
                 // instruction fewer than turning the bool into a bit), and a constant argument
-                // folds to a single or/and, so a chain of Withs merges (issue 18).
+                // folds to a single or/and (issue 18). A chain keeps one or per With: the JIT does
+                // not merge them across the inlined calls.
                 w.Line($"return new(value ? Raw | {field.Name}Mask : Raw & ~{field.Name}Mask);");
                 return;
             }
