@@ -40,7 +40,10 @@ public sealed class SpteGenerator : IIncrementalGenerator
             .Select(static (result, _) => result.Spec)
             .Where(static spec => spec is not null)
             .WithTrackingName(TrackingNames.Specs);
-        context.RegisterSourceOutput(specs, static (spc, spec) => spc.AddSource(spec!.HintName, FormatEmitter.Emit(spec)));
+        var target = context.CompilationProvider
+            .Select(static (compilation, _) => EmitTargetReader.Read(compilation))
+            .WithTrackingName(TrackingNames.Target);
+        context.RegisterSourceOutput(specs.Combine(target), static (spc, pair) => spc.AddSource(pair.Left!.HintName, FormatEmitter.Emit(pair.Left, pair.Right)));
 
         var orphanViews = context.SyntaxProvider
             .ForAttributeWithMetadataName(

@@ -8,4 +8,5 @@ internal static class TrackingNames
     public const string Diagnostics = nameof(Diagnostics);
     public const string Specs = nameof(Specs);
     public const string OrphanViews = nameof(OrphanViews);
+    public const string Target = nameof(Target);
 }

@@ -13,7 +13,7 @@ namespace Spte.Generator.Tests;
 /// </summary>
 public sealed class IncrementalTests
 {
-    private static readonly string[] PipelineSteps = ["Declarations", "Results", "Specs", "Diagnostics"];
+    private static readonly string[] PipelineSteps = ["Declarations", "Results", "Specs", "Diagnostics", "Target"];
 
     private static readonly SourceFile Other = new("Other.cs", """
         namespace Kvm.Other;

@@ -23,6 +23,22 @@ public sealed class SignedBehaviourTests(CompiledKvmFormats formats)
         Assert.Equal(0x003FFFFFFFFFFF7FUL, (ulong)spte.Raw);
     }
 
+    /// <summary>
+    /// Valid (bit 54) is read by shifting it into the sign, Large (bits 23..53, an int) by bextr
+    /// on this machine (issue 18): each reads its own bits and no other, from every single bit.
+    /// </summary>
+    [Fact]
+    public void A_high_bit_and_a_wide_run_read_only_their_own_bits()
+    {
+        for (var bit = 0; bit < 64; bit++)
+        {
+            var spte = _signed.FromRaw(1UL << bit);
+
+            Assert.Equal(bit == 54, (bool)spte.Valid);
+            Assert.Equal(bit is >= 23 and <= 53 ? 1 << (bit - 23) : 0, (int)spte.Large);
+        }
+    }
+
     [Fact]
     public void Negative_values_are_rejected()
     {

@@ -14,13 +14,18 @@ namespace Spte.ZeroCost.Tests;
 public sealed class ProbeRun
 {
     /// <summary>
-    /// The JIT's method pattern: every method of the three probe classes, the framework's span
+    /// The JIT's method pattern: every method of the probe and idiom classes, the framework's span
     /// fill they call, and the three <c>NewTable</c>s, which the JIT keeps out of line.
     /// </summary>
-    public const string ProbePattern = "*Probes:* *SpanHelpers:Fill *EptSpte:NewTable *UlongTwin:NewTable *StructTwin:NewTable";
+    public const string ProbePattern = "*Probes:* *Idioms:* *SpanHelpers:Fill *EptSpte:NewTable *UlongTwin:NewTable *StructTwin:NewTable";
 
     /// <summary>Runs the probe program and parses its listings.</summary>
     public ProbeRun()
+        : this(new Dictionary<string, string>())
+    {
+    }
+
+    private ProbeRun(IReadOnlyDictionary<string, string> settings)
     {
         var program = typeof(GeneratedProbes).Assembly.Location;
         var listingFile = Path.Combine(Path.GetTempPath(), "spte-zerocost-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N") + ".asm");
@@ -44,6 +49,11 @@ public sealed class ProbeRun
         start.Environment["DOTNET_ReadyToRun"] = "0";
         start.Environment["DOTNET_JitDisasm"] = ProbePattern;
         start.Environment["DOTNET_JitStdOutFile"] = listingFile;
+        foreach (var (name, value) in settings)
+        {
+            start.Environment[name] = value;
+        }
+
         try
         {
             using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start " + program);
@@ -66,6 +76,12 @@ public sealed class ProbeRun
             File.Delete(listingFile);
         }
     }
+
+    /// <summary>
+    /// A run with more runtime settings, e.g. <c>DOTNET_EnableAVX2=0</c> to compile the code a
+    /// CPU without an instruction set gets.
+    /// </summary>
+    public static ProbeRun With(IReadOnlyDictionary<string, string> settings) => new(settings);
 
     /// <summary>The probe program's exit code: the number of probes whose values disagreed.</summary>
     public int ExitCode { get; }

@@ -27,9 +27,9 @@ internal static class FieldEmitter
     /// <summary>
     /// The getter and <c>With</c> method. <paramref name="userDeclared"/>: the getter implements
     /// the user's partial property; otherwise (a format field repeated in a view) it is a plain
-    /// property of its own.
+    /// property of its own. <paramref name="target"/> decides how the getter extracts runs.
     /// </summary>
-    public static void EmitField(SourceWriter w, string owner, FieldSpec field, bool userDeclared)
+    public static void EmitField(SourceWriter w, string owner, FieldSpec field, bool userDeclared, EmitTarget target)
     {
         w.Line();
         if (!userDeclared)
@@ -40,7 +40,7 @@ internal static class FieldEmitter
         using (w.Block(userDeclared ? $"{field.Modifiers} {field.TypeName} {field.Name}" : $"public {field.TypeName} {field.Name}"))
         {
             w.Line(FormatEmitter.Inline);
-            w.Line("get => " + Getter(field) + ";");
+            w.Line("get => " + FieldRead.Expression(field, target) + ";");
         }
 
         w.Line();
@@ -54,6 +54,16 @@ internal static class FieldEmitter
         w.Line(FormatEmitter.Inline);
         using (w.Block($"public {owner} With{field.Name}({field.TypeName} value)"))
         {
+            if (field.Kind == FieldKind.Bool)
+            {
+                // Set or clear, not clear-then-or: the JIT selects between the two with a cmov (one
+                // instruction fewer than turning the bool into a bit), and a constant argument
+                // folds to a single or/and (issue 18). A chain keeps one or per With: the JIT does
+                // not merge them across the inlined calls.
+                w.Line($"return new(value ? Raw | {field.Name}Mask : Raw & ~{field.Name}Mask);");
+                return;
+            }
+
             w.Line($"var bits = {ValueBits(field)};");
             if (checksRange)
             {
@@ -69,39 +79,9 @@ internal static class FieldEmitter
         }
     }
 
-    /// <summary>The getter's expression: shift and mask, one term per run of a split field.</summary>
-    private static string Getter(FieldSpec field)
-    {
-        if (field.Kind == FieldKind.Bool)
-        {
-            return $"(Raw & {field.Name}Mask) != 0";
-        }
-
-        string value;
-        if (field.Runs.Count == 1)
-        {
-            value = field.Runs[0].Low == 0 ? $"(Raw & {field.Name}Mask)"
-                // Shift first when Max fits an imm32: the JIT then emits shr + and, one instruction
-                // fewer than and + shr + a zero-extending move (issue 18, enum-typed runs).
-                : BitText.LowMask(field.Width) <= int.MaxValue ? $"((Raw >> {field.Name}Shift) & {field.Name}Max)"
-                : $"((Raw & {field.Name}Mask) >> {field.Name}Shift)";
-        }
-        else
-        {
-            value = "(" + string.Join(" | ", field.Runs.Select(static r =>
-            {
-                var part = $"((Raw >> {BitText.Int(r.Low)}) & {BitText.Literal(BitText.LowMask(r.Width))})";
-                return r.ValueShift == 0 ? part : $"({part} << {BitText.Int(r.ValueShift)})";
-            })) + ")";
-        }
-
-        return field.TypeName == "ulong" ? value : $"unchecked(({field.TypeName}){value})";
-    }
-
     /// <summary>The value as an unsigned 64-bit number; a negative signed value becomes huge and fails the range check.</summary>
     private static string ValueBits(FieldSpec field) => field switch
     {
-        { Kind: FieldKind.Bool } => "value ? 1UL : 0UL",
         { TypeName: "ulong" } => "value",
         { SignedUnderlying: true } => "unchecked((ulong)(long)value)",
         _ => "(ulong)value",

@@ -96,8 +96,7 @@ namespace Kvm.Ept
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public EptLeafSpte WithReadable(bool value)
         {
-            var bits = value ? 1UL : 0UL;
-            return new((Raw & ~ReadableMask) | bits);
+            return new(value ? Raw | ReadableMask : Raw & ~ReadableMask);
         }
 
         /// <summary>The bits of <see cref="Writable"/>: 1.</summary>
@@ -119,8 +118,7 @@ namespace Kvm.Ept
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public EptLeafSpte WithWritable(bool value)
         {
-            var bits = value ? 1UL : 0UL;
-            return new((Raw & ~WritableMask) | (bits << WritableShift));
+            return new(value ? Raw | WritableMask : Raw & ~WritableMask);
         }
 
         /// <summary>The bits of <see cref="Executable"/>: 2.</summary>
@@ -142,8 +140,7 @@ namespace Kvm.Ept
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public EptLeafSpte WithExecutable(bool value)
         {
-            var bits = value ? 1UL : 0UL;
-            return new((Raw & ~ExecutableMask) | (bits << ExecutableShift));
+            return new(value ? Raw | ExecutableMask : Raw & ~ExecutableMask);
         }
 
         /// <summary>The bits of <see cref="MemoryType"/>: 3..5.</summary>
@@ -194,8 +191,7 @@ namespace Kvm.Ept
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public EptLeafSpte WithIgnorePat(bool value)
         {
-            var bits = value ? 1UL : 0UL;
-            return new((Raw & ~IgnorePatMask) | (bits << IgnorePatShift));
+            return new(value ? Raw | IgnorePatMask : Raw & ~IgnorePatMask);
         }
 
         /// <summary>The bits of <see cref="Accessed"/>: 8.</summary>
@@ -217,8 +213,7 @@ namespace Kvm.Ept
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public EptLeafSpte WithAccessed(bool value)
         {
-            var bits = value ? 1UL : 0UL;
-            return new((Raw & ~AccessedMask) | (bits << AccessedShift));
+            return new(value ? Raw | AccessedMask : Raw & ~AccessedMask);
         }
 
         /// <summary>The bits of <see cref="Dirty"/>: 9.</summary>
@@ -240,8 +235,7 @@ namespace Kvm.Ept
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public EptLeafSpte WithDirty(bool value)
         {
-            var bits = value ? 1UL : 0UL;
-            return new((Raw & ~DirtyMask) | (bits << DirtyShift));
+            return new(value ? Raw | DirtyMask : Raw & ~DirtyMask);
         }
 
         /// <summary>The bits of <see cref="MmuPresent"/>: 11.</summary>
@@ -263,8 +257,7 @@ namespace Kvm.Ept
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public EptLeafSpte WithMmuPresent(bool value)
         {
-            var bits = value ? 1UL : 0UL;
-            return new((Raw & ~MmuPresentMask) | (bits << MmuPresentShift));
+            return new(value ? Raw | MmuPresentMask : Raw & ~MmuPresentMask);
         }
 
         /// <summary>The bits of <see cref="Pfn"/>: 12..51.</summary>
@@ -279,7 +272,7 @@ namespace Kvm.Ept
         public partial ulong Pfn
         {
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            get => ((Raw & PfnMask) >> PfnShift);
+            get => (global::System.Runtime.Intrinsics.X86.Bmi1.X64.IsSupported ? global::System.Runtime.Intrinsics.X86.Bmi1.X64.BitFieldExtract(Raw, 12, 40) : ((Raw & PfnMask) >> PfnShift));
         }
 
         /// <summary>A copy of this entry with <see cref="Pfn"/> set to <paramref name="value"/>.</summary>
@@ -308,15 +301,14 @@ namespace Kvm.Ept
         public partial bool SuppressVe
         {
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            get => (Raw & SuppressVeMask) != 0;
+            get => unchecked((long)Raw) < 0;
         }
 
         /// <summary>A copy of this entry with <see cref="SuppressVe"/> set to <paramref name="value"/>.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public EptLeafSpte WithSuppressVe(bool value)
         {
-            var bits = value ? 1UL : 0UL;
-            return new((Raw & ~SuppressVeMask) | (bits << SuppressVeShift));
+            return new(value ? Raw | SuppressVeMask : Raw & ~SuppressVeMask);
         }
 
         /// <summary>Decodes the entry: its special name, or its raw value and each set field.</summary>

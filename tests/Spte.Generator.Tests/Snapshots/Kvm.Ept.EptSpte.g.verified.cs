@@ -96,8 +96,7 @@ namespace Kvm.Ept
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public EptSpte WithReadable(bool value)
         {
-            var bits = value ? 1UL : 0UL;
-            return new((Raw & ~ReadableMask) | bits);
+            return new(value ? Raw | ReadableMask : Raw & ~ReadableMask);
         }
 
         /// <summary>The bits of <see cref="Writable"/>: 1.</summary>
@@ -119,8 +118,7 @@ namespace Kvm.Ept
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public EptSpte WithWritable(bool value)
         {
-            var bits = value ? 1UL : 0UL;
-            return new((Raw & ~WritableMask) | (bits << WritableShift));
+            return new(value ? Raw | WritableMask : Raw & ~WritableMask);
         }
 
         /// <summary>The bits of <see cref="Executable"/>: 2.</summary>
@@ -142,8 +140,7 @@ namespace Kvm.Ept
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public EptSpte WithExecutable(bool value)
         {
-            var bits = value ? 1UL : 0UL;
-            return new((Raw & ~ExecutableMask) | (bits << ExecutableShift));
+            return new(value ? Raw | ExecutableMask : Raw & ~ExecutableMask);
         }
 
         /// <summary>The bits of <see cref="MmuPresent"/>: 11.</summary>
@@ -165,8 +162,7 @@ namespace Kvm.Ept
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public EptSpte WithMmuPresent(bool value)
         {
-            var bits = value ? 1UL : 0UL;
-            return new((Raw & ~MmuPresentMask) | (bits << MmuPresentShift));
+            return new(value ? Raw | MmuPresentMask : Raw & ~MmuPresentMask);
         }
 
         /// <summary>The bits of <see cref="SuppressVe"/>: 63.</summary>
@@ -181,15 +177,14 @@ namespace Kvm.Ept
         public partial bool SuppressVe
         {
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            get => (Raw & SuppressVeMask) != 0;
+            get => unchecked((long)Raw) < 0;
         }
 
         /// <summary>A copy of this entry with <see cref="SuppressVe"/> set to <paramref name="value"/>.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public EptSpte WithSuppressVe(bool value)
         {
-            var bits = value ? 1UL : 0UL;
-            return new((Raw & ~SuppressVeMask) | (bits << SuppressVeShift));
+            return new(value ? Raw | SuppressVeMask : Raw & ~SuppressVeMask);
         }
 
         /// <summary>This entry read as a <see cref="NonLeaf"/>.</summary>
@@ -282,8 +277,7 @@ namespace Kvm.Ept
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public NonLeaf WithReadable(bool value)
             {
-                var bits = value ? 1UL : 0UL;
-                return new((Raw & ~ReadableMask) | bits);
+                return new(value ? Raw | ReadableMask : Raw & ~ReadableMask);
             }
 
             /// <summary>The field Writable: bit 1.</summary>
@@ -297,8 +291,7 @@ namespace Kvm.Ept
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public NonLeaf WithWritable(bool value)
             {
-                var bits = value ? 1UL : 0UL;
-                return new((Raw & ~WritableMask) | (bits << WritableShift));
+                return new(value ? Raw | WritableMask : Raw & ~WritableMask);
             }
 
             /// <summary>The field Executable: bit 2.</summary>
@@ -312,8 +305,7 @@ namespace Kvm.Ept
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public NonLeaf WithExecutable(bool value)
             {
-                var bits = value ? 1UL : 0UL;
-                return new((Raw & ~ExecutableMask) | (bits << ExecutableShift));
+                return new(value ? Raw | ExecutableMask : Raw & ~ExecutableMask);
             }
 
             /// <summary>The field MmuPresent: bit 11.</summary>
@@ -327,23 +319,21 @@ namespace Kvm.Ept
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public NonLeaf WithMmuPresent(bool value)
             {
-                var bits = value ? 1UL : 0UL;
-                return new((Raw & ~MmuPresentMask) | (bits << MmuPresentShift));
+                return new(value ? Raw | MmuPresentMask : Raw & ~MmuPresentMask);
             }
 
             /// <summary>The field SuppressVe: bit 63.</summary>
             public bool SuppressVe
             {
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                get => (Raw & SuppressVeMask) != 0;
+                get => unchecked((long)Raw) < 0;
             }
 
             /// <summary>A copy of this entry with <see cref="SuppressVe"/> set to <paramref name="value"/>.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public NonLeaf WithSuppressVe(bool value)
             {
-                var bits = value ? 1UL : 0UL;
-                return new((Raw & ~SuppressVeMask) | (bits << SuppressVeShift));
+                return new(value ? Raw | SuppressVeMask : Raw & ~SuppressVeMask);
             }
 
             /// <summary>The bits of <see cref="Accessed"/>: 8.</summary>
@@ -365,8 +355,7 @@ namespace Kvm.Ept
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public NonLeaf WithAccessed(bool value)
             {
-                var bits = value ? 1UL : 0UL;
-                return new((Raw & ~AccessedMask) | (bits << AccessedShift));
+                return new(value ? Raw | AccessedMask : Raw & ~AccessedMask);
             }
 
             /// <summary>The bits of <see cref="Pfn"/>: 12..47.</summary>
@@ -381,7 +370,7 @@ namespace Kvm.Ept
             public partial ulong Pfn
             {
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                get => ((Raw & PfnMask) >> PfnShift);
+                get => (global::System.Runtime.Intrinsics.X86.Bmi1.X64.IsSupported ? global::System.Runtime.Intrinsics.X86.Bmi1.X64.BitFieldExtract(Raw, 12, 36) : ((Raw & PfnMask) >> PfnShift));
             }
 
             /// <summary>A copy of this entry with <see cref="Pfn"/> set to <paramref name="value"/>.</summary>
@@ -469,8 +458,7 @@ namespace Kvm.Ept
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public Leaf WithReadable(bool value)
             {
-                var bits = value ? 1UL : 0UL;
-                return new((Raw & ~ReadableMask) | bits);
+                return new(value ? Raw | ReadableMask : Raw & ~ReadableMask);
             }
 
             /// <summary>The field Writable: bit 1.</summary>
@@ -484,8 +472,7 @@ namespace Kvm.Ept
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public Leaf WithWritable(bool value)
             {
-                var bits = value ? 1UL : 0UL;
-                return new((Raw & ~WritableMask) | (bits << WritableShift));
+                return new(value ? Raw | WritableMask : Raw & ~WritableMask);
             }
 
             /// <summary>The field Executable: bit 2.</summary>
@@ -499,8 +486,7 @@ namespace Kvm.Ept
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public Leaf WithExecutable(bool value)
             {
-                var bits = value ? 1UL : 0UL;
-                return new((Raw & ~ExecutableMask) | (bits << ExecutableShift));
+                return new(value ? Raw | ExecutableMask : Raw & ~ExecutableMask);
             }
 
             /// <summary>The field MmuPresent: bit 11.</summary>
@@ -514,23 +500,21 @@ namespace Kvm.Ept
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public Leaf WithMmuPresent(bool value)
             {
-                var bits = value ? 1UL : 0UL;
-                return new((Raw & ~MmuPresentMask) | (bits << MmuPresentShift));
+                return new(value ? Raw | MmuPresentMask : Raw & ~MmuPresentMask);
             }
 
             /// <summary>The field SuppressVe: bit 63.</summary>
             public bool SuppressVe
             {
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                get => (Raw & SuppressVeMask) != 0;
+                get => unchecked((long)Raw) < 0;
             }
 
             /// <summary>A copy of this entry with <see cref="SuppressVe"/> set to <paramref name="value"/>.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public Leaf WithSuppressVe(bool value)
             {
-                var bits = value ? 1UL : 0UL;
-                return new((Raw & ~SuppressVeMask) | (bits << SuppressVeShift));
+                return new(value ? Raw | SuppressVeMask : Raw & ~SuppressVeMask);
             }
 
             /// <summary>The bits of <see cref="MemoryType"/>: 3..5.</summary>
@@ -581,8 +565,7 @@ namespace Kvm.Ept
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public Leaf WithIgnorePat(bool value)
             {
-                var bits = value ? 1UL : 0UL;
-                return new((Raw & ~IgnorePatMask) | (bits << IgnorePatShift));
+                return new(value ? Raw | IgnorePatMask : Raw & ~IgnorePatMask);
             }
 
             /// <summary>The bits of <see cref="Accessed"/>: 8.</summary>
@@ -604,8 +587,7 @@ namespace Kvm.Ept
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public Leaf WithAccessed(bool value)
             {
-                var bits = value ? 1UL : 0UL;
-                return new((Raw & ~AccessedMask) | (bits << AccessedShift));
+                return new(value ? Raw | AccessedMask : Raw & ~AccessedMask);
             }
 
             /// <summary>The bits of <see cref="Dirty"/>: 9.</summary>
@@ -627,8 +609,7 @@ namespace Kvm.Ept
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public Leaf WithDirty(bool value)
             {
-                var bits = value ? 1UL : 0UL;
-                return new((Raw & ~DirtyMask) | (bits << DirtyShift));
+                return new(value ? Raw | DirtyMask : Raw & ~DirtyMask);
             }
 
             /// <summary>The bits of <see cref="Pfn"/>: 12..47.</summary>
@@ -643,7 +624,7 @@ namespace Kvm.Ept
             public partial ulong Pfn
             {
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                get => ((Raw & PfnMask) >> PfnShift);
+                get => (global::System.Runtime.Intrinsics.X86.Bmi1.X64.IsSupported ? global::System.Runtime.Intrinsics.X86.Bmi1.X64.BitFieldExtract(Raw, 12, 36) : ((Raw & PfnMask) >> PfnShift));
             }
 
             /// <summary>A copy of this entry with <see cref="Pfn"/> set to <paramref name="value"/>.</summary>
@@ -734,8 +715,7 @@ namespace Kvm.Ept
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public LargeLeaf WithReadable(bool value)
             {
-                var bits = value ? 1UL : 0UL;
-                return new((Raw & ~ReadableMask) | bits);
+                return new(value ? Raw | ReadableMask : Raw & ~ReadableMask);
             }
 
             /// <summary>The field Writable: bit 1.</summary>
@@ -749,8 +729,7 @@ namespace Kvm.Ept
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public LargeLeaf WithWritable(bool value)
             {
-                var bits = value ? 1UL : 0UL;
-                return new((Raw & ~WritableMask) | (bits << WritableShift));
+                return new(value ? Raw | WritableMask : Raw & ~WritableMask);
             }
 
             /// <summary>The field Executable: bit 2.</summary>
@@ -764,8 +743,7 @@ namespace Kvm.Ept
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public LargeLeaf WithExecutable(bool value)
             {
-                var bits = value ? 1UL : 0UL;
-                return new((Raw & ~ExecutableMask) | (bits << ExecutableShift));
+                return new(value ? Raw | ExecutableMask : Raw & ~ExecutableMask);
             }
 
             /// <summary>The field MmuPresent: bit 11.</summary>
@@ -779,23 +757,21 @@ namespace Kvm.Ept
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public LargeLeaf WithMmuPresent(bool value)
             {
-                var bits = value ? 1UL : 0UL;
-                return new((Raw & ~MmuPresentMask) | (bits << MmuPresentShift));
+                return new(value ? Raw | MmuPresentMask : Raw & ~MmuPresentMask);
             }
 
             /// <summary>The field SuppressVe: bit 63.</summary>
             public bool SuppressVe
             {
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                get => (Raw & SuppressVeMask) != 0;
+                get => unchecked((long)Raw) < 0;
             }
 
             /// <summary>A copy of this entry with <see cref="SuppressVe"/> set to <paramref name="value"/>.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public LargeLeaf WithSuppressVe(bool value)
             {
-                var bits = value ? 1UL : 0UL;
-                return new((Raw & ~SuppressVeMask) | (bits << SuppressVeShift));
+                return new(value ? Raw | SuppressVeMask : Raw & ~SuppressVeMask);
             }
 
             /// <summary>The bits of <see cref="MemoryType"/>: 3..5.</summary>
@@ -846,8 +822,7 @@ namespace Kvm.Ept
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public LargeLeaf WithLargePage(bool value)
             {
-                var bits = value ? 1UL : 0UL;
-                return new((Raw & ~LargePageMask) | (bits << LargePageShift));
+                return new(value ? Raw | LargePageMask : Raw & ~LargePageMask);
             }
 
             /// <summary>The bits of <see cref="Dirty"/>: 9.</summary>
@@ -869,8 +844,7 @@ namespace Kvm.Ept
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public LargeLeaf WithDirty(bool value)
             {
-                var bits = value ? 1UL : 0UL;
-                return new((Raw & ~DirtyMask) | (bits << DirtyShift));
+                return new(value ? Raw | DirtyMask : Raw & ~DirtyMask);
             }
 
             /// <summary>The bits of <see cref="Pfn"/>: 21..47.</summary>
@@ -885,7 +859,7 @@ namespace Kvm.Ept
             public partial ulong Pfn
             {
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                get => ((Raw >> PfnShift) & PfnMax);
+                get => (global::System.Runtime.Intrinsics.X86.Bmi1.X64.IsSupported ? global::System.Runtime.Intrinsics.X86.Bmi1.X64.BitFieldExtract(Raw, 21, 27) : ((Raw >> PfnShift) & PfnMax));
             }
 
             /// <summary>A copy of this entry with <see cref="Pfn"/> set to <paramref name="value"/>.</summary>

@@ -119,8 +119,7 @@ namespace Kvm.Mmio
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public MmioSpte WithMmuPresent(bool value)
         {
-            var bits = value ? 1UL : 0UL;
-            return new((Raw & ~MmuPresentMask) | (bits << MmuPresentShift));
+            return new(value ? Raw | MmuPresentMask : Raw & ~MmuPresentMask);
         }
 
         /// <summary>The bits of <see cref="SuppressVe"/>: 63.</summary>
@@ -135,15 +134,14 @@ namespace Kvm.Mmio
         public partial bool SuppressVe
         {
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            get => (Raw & SuppressVeMask) != 0;
+            get => unchecked((long)Raw) < 0;
         }
 
         /// <summary>A copy of this entry with <see cref="SuppressVe"/> set to <paramref name="value"/>.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public MmioSpte WithSuppressVe(bool value)
         {
-            var bits = value ? 1UL : 0UL;
-            return new((Raw & ~SuppressVeMask) | (bits << SuppressVeShift));
+            return new(value ? Raw | SuppressVeMask : Raw & ~SuppressVeMask);
         }
 
         /// <summary>This entry read as a <see cref="Mmio"/>.</summary>
@@ -244,23 +242,21 @@ namespace Kvm.Mmio
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public Mmio WithMmuPresent(bool value)
             {
-                var bits = value ? 1UL : 0UL;
-                return new((Raw & ~MmuPresentMask) | (bits << MmuPresentShift));
+                return new(value ? Raw | MmuPresentMask : Raw & ~MmuPresentMask);
             }
 
             /// <summary>The field SuppressVe: bit 63.</summary>
             public bool SuppressVe
             {
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                get => (Raw & SuppressVeMask) != 0;
+                get => unchecked((long)Raw) < 0;
             }
 
             /// <summary>A copy of this entry with <see cref="SuppressVe"/> set to <paramref name="value"/>.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public Mmio WithSuppressVe(bool value)
             {
-                var bits = value ? 1UL : 0UL;
-                return new((Raw & ~SuppressVeMask) | (bits << SuppressVeShift));
+                return new(value ? Raw | SuppressVeMask : Raw & ~SuppressVeMask);
             }
 
             /// <summary>The bits of <see cref="Generation"/>: 3..10, 52..62.</summary>
@@ -272,7 +268,7 @@ namespace Kvm.Mmio
             public partial uint Generation
             {
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                get => unchecked((uint)(((Raw >> 3) & 0x00000000000000FFUL) | (((Raw >> 52) & 0x00000000000007FFUL) << 8)));
+                get => unchecked((uint)(global::System.Runtime.Intrinsics.X86.Bmi1.X64.IsSupported ? (global::System.Runtime.Intrinsics.X86.Bmi1.X64.BitFieldExtract(Raw, 3, 8) | (global::System.Runtime.Intrinsics.X86.Bmi1.X64.BitFieldExtract(Raw, 52, 11) << 8)) : (((Raw >> 3) & 0x00000000000000FFUL) | (((Raw >> 52) & 0x00000000000007FFUL) << 8))));
             }
 
             /// <summary>A copy of this entry with <see cref="Generation"/> set to <paramref name="value"/>.</summary>
@@ -301,7 +297,7 @@ namespace Kvm.Mmio
             public partial ulong Gfn
             {
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                get => ((Raw & GfnMask) >> GfnShift);
+                get => (global::System.Runtime.Intrinsics.X86.Bmi1.X64.IsSupported ? global::System.Runtime.Intrinsics.X86.Bmi1.X64.BitFieldExtract(Raw, 12, 40) : ((Raw & GfnMask) >> GfnShift));
             }
 
             /// <summary>A copy of this entry with <see cref="Gfn"/> set to <paramref name="value"/>.</summary>

@@ -91,8 +91,7 @@ namespace Kvm.Nested
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
                 public Spte WithMmuPresent(bool value)
                 {
-                    var bits = value ? 1UL : 0UL;
-                    return new((Raw & ~MmuPresentMask) | (bits << MmuPresentShift));
+                    return new(value ? Raw | MmuPresentMask : Raw & ~MmuPresentMask);
                 }
 
                 /// <summary>The bits of <see cref="Pfn"/>: 12..51.</summary>
@@ -107,7 +106,7 @@ namespace Kvm.Nested
                 public partial ulong Pfn
                 {
                     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                    get => ((Raw & PfnMask) >> PfnShift);
+                    get => (global::System.Runtime.Intrinsics.X86.Bmi1.X64.IsSupported ? global::System.Runtime.Intrinsics.X86.Bmi1.X64.BitFieldExtract(Raw, 12, 40) : ((Raw & PfnMask) >> PfnShift));
                 }
 
                 /// <summary>A copy of this entry with <see cref="Pfn"/> set to <paramref name="value"/>.</summary>

@@ -85,8 +85,7 @@ namespace Kvm.Npt
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public NptSpte WithPagePresent(bool value)
         {
-            var bits = value ? 1UL : 0UL;
-            return new((Raw & ~PagePresentMask) | bits);
+            return new(value ? Raw | PagePresentMask : Raw & ~PagePresentMask);
         }
 
         /// <summary>The bits of <see cref="Writable"/>: 1.</summary>
@@ -108,8 +107,7 @@ namespace Kvm.Npt
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public NptSpte WithWritable(bool value)
         {
-            var bits = value ? 1UL : 0UL;
-            return new((Raw & ~WritableMask) | (bits << WritableShift));
+            return new(value ? Raw | WritableMask : Raw & ~WritableMask);
         }
 
         /// <summary>The bits of <see cref="User"/>: 2.</summary>
@@ -131,8 +129,7 @@ namespace Kvm.Npt
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public NptSpte WithUser(bool value)
         {
-            var bits = value ? 1UL : 0UL;
-            return new((Raw & ~UserMask) | (bits << UserShift));
+            return new(value ? Raw | UserMask : Raw & ~UserMask);
         }
 
         /// <summary>The bits of <see cref="Accessed"/>: 5.</summary>
@@ -154,8 +151,7 @@ namespace Kvm.Npt
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public NptSpte WithAccessed(bool value)
         {
-            var bits = value ? 1UL : 0UL;
-            return new((Raw & ~AccessedMask) | (bits << AccessedShift));
+            return new(value ? Raw | AccessedMask : Raw & ~AccessedMask);
         }
 
         /// <summary>The bits of <see cref="Dirty"/>: 6.</summary>
@@ -177,8 +173,7 @@ namespace Kvm.Npt
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public NptSpte WithDirty(bool value)
         {
-            var bits = value ? 1UL : 0UL;
-            return new((Raw & ~DirtyMask) | (bits << DirtyShift));
+            return new(value ? Raw | DirtyMask : Raw & ~DirtyMask);
         }
 
         /// <summary>The bits of <see cref="LargePage"/>: 7.</summary>
@@ -200,8 +195,7 @@ namespace Kvm.Npt
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public NptSpte WithLargePage(bool value)
         {
-            var bits = value ? 1UL : 0UL;
-            return new((Raw & ~LargePageMask) | (bits << LargePageShift));
+            return new(value ? Raw | LargePageMask : Raw & ~LargePageMask);
         }
 
         /// <summary>The bits of <see cref="MmuPresent"/>: 11.</summary>
@@ -223,8 +217,7 @@ namespace Kvm.Npt
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public NptSpte WithMmuPresent(bool value)
         {
-            var bits = value ? 1UL : 0UL;
-            return new((Raw & ~MmuPresentMask) | (bits << MmuPresentShift));
+            return new(value ? Raw | MmuPresentMask : Raw & ~MmuPresentMask);
         }
 
         /// <summary>The bits of <see cref="Pfn"/>: 12..51.</summary>
@@ -239,7 +232,7 @@ namespace Kvm.Npt
         public partial ulong Pfn
         {
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            get => ((Raw & PfnMask) >> PfnShift);
+            get => (global::System.Runtime.Intrinsics.X86.Bmi1.X64.IsSupported ? global::System.Runtime.Intrinsics.X86.Bmi1.X64.BitFieldExtract(Raw, 12, 40) : ((Raw & PfnMask) >> PfnShift));
         }
 
         /// <summary>A copy of this entry with <see cref="Pfn"/> set to <paramref name="value"/>.</summary>
@@ -268,15 +261,14 @@ namespace Kvm.Npt
         public partial bool NoExecute
         {
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-            get => (Raw & NoExecuteMask) != 0;
+            get => unchecked((long)Raw) < 0;
         }
 
         /// <summary>A copy of this entry with <see cref="NoExecute"/> set to <paramref name="value"/>.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public NptSpte WithNoExecute(bool value)
         {
-            var bits = value ? 1UL : 0UL;
-            return new((Raw & ~NoExecuteMask) | (bits << NoExecuteShift));
+            return new(value ? Raw | NoExecuteMask : Raw & ~NoExecuteMask);
         }
 
         /// <summary>Decodes the entry: its special name, or its raw value and each set field.</summary>

@@ -9,7 +9,7 @@ namespace Spte.ZeroCost;
 /// each wrapper is the smallest unit whose machine code can be read and compared; the twins
 /// in <see cref="UlongTwinProbes"/> and <see cref="StructTwinProbes"/> have the same names.
 /// </summary>
-public static class GeneratedProbes
+public static partial class GeneratedProbes
 {
     /// <summary>A single bit.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -29,6 +29,7 @@ public static class GeneratedProbes
 
     /// <summary>A run read through the view conversion.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
+    [Twins("Pfn")]
     public static ulong AsLeafPfn(EptSpte spte) => spte.AsLeaf.Pfn;
 
     /// <summary>A field split over two runs.</summary>

@@ -30,10 +30,6 @@ public static class UlongTwinProbes
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static uint Generation(ulong spte) => UlongTwin.Generation(spte);
 
-    /// <summary>The split field in KVM's mask-then-shift spelling.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    public static uint GenerationKvmOrder(ulong spte) => UlongTwin.GenerationKvmOrder(spte);
-
     /// <summary>A single bit replaced.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static ulong WithReadable(ulong spte, bool value) => UlongTwin.WithReadable(spte, value);

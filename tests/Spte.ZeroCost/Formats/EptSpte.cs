@@ -23,9 +23,10 @@ public enum EptMemoryType : byte
 
 /// <summary>
 /// KVM's EPT SPTE as the generator sees it: a single bit, a present bit, a run, an enum run and
-/// (in the MMIO view) a split field, which are the shapes the probes compare.
+/// (in the MMIO view) a split field, and KVM's frozen value: the shapes the probes compare.
 /// </summary>
 [SpteFormat(NonPresentValue = 1UL << 63)]
+[SpecialValue("Frozen", (1UL << 63) | 0x5a0)]
 public readonly partial struct EptSpte
 {
     /// <summary>Bit 0: reads allowed.</summary>
@@ -46,6 +47,9 @@ public readonly partial struct EptSpte
     {
         /// <summary>Bits 3..5: the EPT memory type.</summary>
         [Bits(3, 5)] public partial EptMemoryType MemoryType { get; }
+
+        /// <summary>Bit 57: KVM's EPT_SPTE_HOST_WRITABLE, a software bit above the frame.</summary>
+        [Bit(57)] public partial bool HostWritable { get; }
 
         /// <summary>Bits 12..51: the host page frame number.</summary>
         [Bits(12, 51)] public partial ulong Pfn { get; }
