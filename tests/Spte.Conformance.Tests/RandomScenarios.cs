@@ -17,6 +17,7 @@ internal static class RandomScenarios
     private static readonly KvmMemFlags[] Flags = [KvmMemFlags.None, KvmMemFlags.None, KvmMemFlags.LogDirtyPages, KvmMemFlags.ReadOnly, KvmMemFlags.LogDirtyPages | KvmMemFlags.ReadOnly];
     private static readonly KvmDirtyLogManualProtect[] Protect = [KvmDirtyLogManualProtect.None, KvmDirtyLogManualProtect.ManualProtectEnable, KvmDirtyLogManualProtect.ManualProtectEnable | KvmDirtyLogManualProtect.InitiallySet];
     private static readonly int[] ClearPages = [1, 2, 4, 64];
+    private static readonly ulong[] MemoryOffsets = [0, 0x1000, 0x4000, 0x7000];
     private static readonly int[] AccessSizes = [1, 2, 4, 8];
     private static readonly ulong[] Offsets = [0, 8, 0x800, 0xFF8, 0xFFC, 0xFFE, 0xFFF];
 
@@ -24,11 +25,14 @@ internal static class RandomScenarios
     {
         var random = new Random(seed);
         // Two slots to start with, one logging, so most scripts reach RAM before their slot changes collide.
-        var scenario = Scenario.Named($"random {seed}").Slot(0, 0x10000, 0x4000).Slot(1, 0x18000, 0x4000, KvmMemFlags.LogDirtyPages);
+        var scenario = Scenario.Named($"random {seed}").Slot(0, 0x10000, 0x4000).Slot(1, 0x18000, 0x4000, KvmMemFlags.LogDirtyPages).MapMemory(0, 0x8000);
         for (var i = 0; i < steps; i++)
         {
-            scenario = random.Next(12) switch
+            scenario = random.Next(15) switch
             {
+                12 => scenario.SlotOn((uint)random.Next(4), Pick(random, Places), Pick(random, Sizes), 0, Pick(random, MemoryOffsets), Pick(random, Flags)),
+                13 => scenario.MemoryWrite(0, Pick(random, MemoryOffsets) + Pick(random, Offsets), (ulong)random.NextInt64(), Pick(random, AccessSizes)),
+                14 => scenario.MemoryRead(0, Pick(random, MemoryOffsets) + Pick(random, Offsets), Pick(random, AccessSizes)),
                 10 => scenario.ManualProtect(Pick(random, Protect)),
                 11 => scenario.ClearDirtyLog((uint)random.Next(3), 0, (uint)Pick(random, ClearPages), (ulong)random.Next(16)),
                 0 or 1 => scenario.Slot((uint)random.Next(4), Pick(random, Places), Pick(random, Sizes), Pick(random, Flags)),

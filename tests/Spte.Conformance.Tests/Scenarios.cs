@@ -187,6 +187,48 @@ internal static class Scenarios
             .Slot(0, 0x2_0000_0000, 2 * Page)
             .HostRead(0x2_0000_1000, 4),
 
+        Scenario.Named("vmm memory: the vmm's stores reach the guest and the guest's reach the vmm")
+            .MapMemory(0, 4 * Page)
+            .SlotOn(0, 0x10000, 2 * Page, 0, Page)
+            .MemoryWrite(0, Page + 8, 0x0123456789ABCDEF)
+            .Guest(GuestAccess.Read(0x10008), GuestAccess.Write(0x11010, 0xFEED, 2))
+            .MemoryRead(0, 2 * Page + 0x10, 2)
+            .MemoryRead(0, 0, 8)
+            .HostRead(0x10008),
+
+        Scenario.Named("vmm memory: one mapping backs a re-created slot and two slots at once")
+            .MapMemory(0, 2 * Page)
+            .SlotOn(0, 0x10000, 2 * Page, 0, 0)
+            .Guest(GuestAccess.Write(0x11000, 0x77, 1))
+            .Slot(0, 0x10000, 0)
+            .SlotOn(0, 0x40000, 2 * Page, 0, 0)
+            .Guest(GuestAccess.Read(0x41000, 1))
+            .SlotOn(1, 0x80000, Page, 0, Page)
+            .Guest(GuestAccess.Write(0x80000, 0x99, 1), GuestAccess.Read(0x41000, 1))
+            .MemoryRead(0, Page, 1),
+
+        Scenario.Named("vmm memory: an existing slot keeps its memory; bad offsets")
+            .MapMemory(0, 4 * Page)
+            .MapMemory(1, 4 * Page)
+            .SlotOn(0, 0x10000, 2 * Page, 0, 0)
+            .SlotOn(0, 0x10000, 2 * Page, 1, 0)
+            .SlotOn(0, 0x10000, 2 * Page, 0, Page)
+            .SlotOn(0, 0x20000, 2 * Page, 0, 0)
+            .SlotOn(0, 0x20000, 2 * Page, 0, 0, Log)
+            .SlotOn(1, 0x30000, Page, 1, 0x800)
+            .SlotOn(1, 0x30000, 2 * Page, 1, 3 * Page)
+            .MemoryRead(1, 4 * Page, 1)
+            .Guest(GuestAccess.Read(0x20000, 1)),
+
+        Scenario.Named("vmm memory: the zero page in a logged slot")
+            .MapMemory(0, 4 * Page)
+            .SlotOn(1, 0x10000, 4 * Page, 0, 0, Log)
+            .Guest(GuestAccess.Read(0x10000), GuestAccess.Read(0x12000, 4))
+            .DirtyLog(1)
+            .MemoryWrite(0, 3 * Page, 5, 1)
+            .Guest(GuestAccess.Write(0x11000, 1, 1))
+            .DirtyLog(1),
+
         ManySlots(),
     ];
 

@@ -67,6 +67,18 @@ public sealed class Scenario
     /// <summary>The VMM fetches and clears slot <paramref name="slot"/>'s dirty bitmap.</summary>
     public Scenario DirtyLog(uint slot) => With(new DirtyLogStep(slot));
 
+    /// <summary>The VMM maps <paramref name="size"/> bytes of anonymous memory, named <paramref name="memory"/> in later steps.</summary>
+    public Scenario MapMemory(int memory, ulong size) => With(new MapMemoryStep(memory, size));
+
+    /// <summary>Sets slot <paramref name="slot"/> on the VMM's memory <paramref name="memory"/> from <paramref name="offset"/> (size 0 deletes it).</summary>
+    public Scenario SlotOn(uint slot, ulong gpa, ulong size, int memory, ulong offset, KvmMemFlags flags = KvmMemFlags.None) => With(new SetSlotOnStep(slot, gpa, size, flags, memory, offset));
+
+    /// <summary>The VMM stores <paramref name="size"/> bytes of <paramref name="value"/> at <paramref name="offset"/> of its memory <paramref name="memory"/>.</summary>
+    public Scenario MemoryWrite(int memory, ulong offset, ulong value, int size = 8) => With(new MemoryWriteStep(memory, offset, value, CheckSize(size)));
+
+    /// <summary>The VMM loads <paramref name="size"/> bytes at <paramref name="offset"/> of its memory <paramref name="memory"/>.</summary>
+    public Scenario MemoryRead(int memory, ulong offset, int size = 8) => With(new MemoryReadStep(memory, offset, CheckSize(size)));
+
     /// <summary>The VMM sets the dirty log's manual-protect mode.</summary>
     public Scenario ManualProtect(KvmDirtyLogManualProtect options) => With(new ManualProtectStep(options));
 

@@ -64,3 +64,31 @@ public sealed record ClearDirtyLogStep(uint Slot, ulong FirstPage, uint NumPages
     /// <inheritdoc/>
     public override string ToString() => $".ClearDirtyLog({Slot}, {FirstPage}, {NumPages}{string.Concat(Bitmap.Select(w => $", 0x{w:X}"))})";
 }
+
+/// <summary>The VMM maps anonymous memory <see cref="Memory"/> of <see cref="Size"/> bytes.</summary>
+public sealed record MapMemoryStep(int Memory, ulong Size) : ScenarioStep
+{
+    /// <inheritdoc/>
+    public override string ToString() => $".MapMemory({Memory}, 0x{Size:X})";
+}
+
+/// <summary><c>KVM_SET_USER_MEMORY_REGION</c> with the VMM's memory <see cref="Memory"/> at <see cref="Offset"/>.</summary>
+public sealed record SetSlotOnStep(uint Slot, ulong Gpa, ulong Size, KvmMemFlags Flags, int Memory, ulong Offset) : ScenarioStep
+{
+    /// <inheritdoc/>
+    public override string ToString() => $".SlotOn({Slot}, 0x{Gpa:X}, 0x{Size:X}, {Memory}, 0x{Offset:X}{(Flags == KvmMemFlags.None ? string.Empty : $", (KvmMemFlags){(uint)Flags}")})";
+}
+
+/// <summary>The VMM stores through its mapping <see cref="Memory"/>.</summary>
+public sealed record MemoryWriteStep(int Memory, ulong Offset, ulong Value, int Size) : ScenarioStep
+{
+    /// <inheritdoc/>
+    public override string ToString() => $".MemoryWrite({Memory}, 0x{Offset:X}, 0x{Value:X}, {Size})";
+}
+
+/// <summary>The VMM loads through its mapping <see cref="Memory"/>.</summary>
+public sealed record MemoryReadStep(int Memory, ulong Offset, int Size) : ScenarioStep
+{
+    /// <inheritdoc/>
+    public override string ToString() => $".MemoryRead({Memory}, 0x{Offset:X}, {Size})";
+}

@@ -11,7 +11,21 @@ public interface IKvmVm : IDisposable
     /// anonymous memory for a new slot, the slot's own memory for a move or a flags change.
     /// </summary>
     /// <exception cref="KvmException">The ioctl failed (EINVAL, EEXIST, …); nothing changed.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0027", Justification = "The shipped signature keeps its optional flags; the overload taking VMM memory has no optional parameter, so no call can bind differently.")]
     void SetUserMemoryRegion(uint slot, ulong guestPhysAddr, ulong memorySize, KvmMemFlags flags = KvmMemFlags.None);
+
+    /// <summary>Maps <paramref name="size"/> bytes (rounded up to pages) of anonymous memory for the VMM, nobody's yet: the host's zero page until written.</summary>
+    /// <exception cref="KvmException">The mapping failed (ENOMEM).</exception>
+    VmmMemory MapMemory(ulong size);
+
+    /// <summary>
+    /// <c>KVM_SET_USER_MEMORY_REGION</c> with the VMM's own memory: the slot's first page is
+    /// <paramref name="memory"/> at <paramref name="memoryOffset"/> (KVM's <c>userspace_addr</c>).
+    /// An existing slot keeps its memory: a change naming other memory or another offset is EINVAL.
+    /// </summary>
+    /// <exception cref="KvmException">The ioctl failed (EINVAL, EEXIST, …), or the offset is not page aligned (EINVAL); nothing changed.</exception>
+    /// <exception cref="ArgumentException">The memory is another VM's (simulated host), or the slot leaves it.</exception>
+    void SetUserMemoryRegion(uint slot, ulong guestPhysAddr, ulong memorySize, KvmMemFlags flags, VmmMemory memory, ulong memoryOffset);
 
     /// <summary><c>KVM_CREATE_VCPU</c>.</summary>
     /// <exception cref="KvmException">The ioctl failed (EEXIST for an id in use, …).</exception>

@@ -12,7 +12,7 @@ namespace Spte.Runtime;
 /// The front door, shaped like <c>/dev/kvm</c>: a simulated host (CPU and memory) on which VMs
 /// are created. A program written against KVM's ioctls maps onto it one to one:
 /// <c>KVM_CREATE_VM</c> → <see cref="CreateVm"/>, <c>KVM_SET_USER_MEMORY_REGION</c> →
-/// <see cref="KvmVm.SetUserMemoryRegion"/>, <c>KVM_CREATE_VCPU</c> →
+/// <see cref="KvmVm.SetUserMemoryRegion(uint, ulong, ulong, Memslots.KvmMemFlags)"/>, <c>KVM_CREATE_VCPU</c> →
 /// <see cref="KvmVm.CreateVcpu"/>, <c>KVM_RUN</c> → <see cref="KvmVcpu.Run"/>.
 /// </summary>
 public sealed class Kvm : IKvm

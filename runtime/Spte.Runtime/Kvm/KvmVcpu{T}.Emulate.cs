@@ -23,7 +23,7 @@ public sealed partial class KvmVcpu<T>
             if (kind == GuestAccessKind.Write)
             {
                 // The emulator stores through the VMM's mapping (kvm_vcpu_write_guest), so the host page becomes writable first.
-                slot.Backing.PrepareWrite(gfn - slot.BaseGfn);
+                slot.Backing.PrepareWrite(slot.BackingIndex(gfn));
             }
 
             AccessRam((slot.HostPteOf(gfn).Pfn << HostMemory.PageShift) + (gpa & (HostMemory.PageSize - 1)), size);

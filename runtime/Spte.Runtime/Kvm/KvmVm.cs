@@ -53,7 +53,31 @@ public abstract class KvmVm : IKvmVm
     /// another slot is EEXIST. Every committed change bumps the memslot generation.
     /// </summary>
     /// <exception cref="KvmException">The ioctl would fail; nothing changed.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0027", Justification = "The shipped signature keeps its optional flags; the overload taking VMM memory has no optional parameter, so no call can bind differently.")]
     public abstract void SetUserMemoryRegion(uint slot, ulong guestPhysAddr, ulong memorySize, KvmMemFlags flags = KvmMemFlags.None);
+
+    /// <inheritdoc/>
+    public VmmMemory MapMemory(ulong size)
+    {
+        ThrowIfBugged();
+        return SimulatedVmmMemory.Map(this, Kvm.Memory, size);
+    }
+
+    /// <inheritdoc/>
+    public void SetUserMemoryRegion(uint slot, ulong guestPhysAddr, ulong memorySize, KvmMemFlags flags, VmmMemory memory, ulong memoryOffset)
+    {
+        ArgumentNullException.ThrowIfNull(memory);
+        if (memory is not SimulatedVmmMemory own || own.Vm != this)
+        {
+            throw new ArgumentException("The memory was mapped for another VM (its MMU notifier watches that VM only).", nameof(memory));
+        }
+
+        memory.CheckSlot(memorySize, memoryOffset);
+        ChangeMemoryRegion(slot, guestPhysAddr, memorySize, flags, (own.Backing, memoryOffset >> HostMemory.PageShift));
+    }
+
+    /// <summary>The change both overloads of <see cref="SetUserMemoryRegion(uint, ulong, ulong, KvmMemFlags)"/> make: with <paramref name="memory"/> null, fresh memory for a new slot.</summary>
+    private protected abstract void ChangeMemoryRegion(uint slot, ulong guestPhysAddr, ulong memorySize, KvmMemFlags flags, (GuestRamBacking Backing, ulong Offset)? memory);
 
     /// <summary><c>KVM_CREATE_VCPU</c>.</summary>
     public abstract KvmVcpu CreateVcpu(int id);
@@ -152,7 +176,7 @@ public abstract class KvmVm : IKvmVm
         var gfn = gpa >> HostMemory.PageShift;
         if (Memslots.GfnToMemslot(0, gfn) is { } slot)
         {
-            slot.Backing.PrepareWrite(gfn - slot.BaseGfn);
+            slot.Backing.PrepareWrite(slot.BackingIndex(gfn));
         }
     }
 

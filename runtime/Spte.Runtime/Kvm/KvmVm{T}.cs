@@ -65,12 +65,16 @@ public sealed partial class KvmVm<T> : KvmVm
     }
 
     /// <inheritdoc/>
-    public override void SetUserMemoryRegion(uint slot, ulong guestPhysAddr, ulong memorySize, KvmMemFlags flags = KvmMemFlags.None)
+    public override void SetUserMemoryRegion(uint slot, ulong guestPhysAddr, ulong memorySize, KvmMemFlags flags = KvmMemFlags.None) =>
+        ChangeMemoryRegion(slot, guestPhysAddr, memorySize, flags, null);
+
+    /// <inheritdoc/>
+    private protected override void ChangeMemoryRegion(uint slot, ulong guestPhysAddr, ulong memorySize, KvmMemFlags flags, (GuestRamBacking Backing, ulong Offset)? memory)
     {
         ThrowIfBugged();
         lock (_slotsLock)
         {
-            var change = Memslots.Prepare(slot, guestPhysAddr, memorySize, flags, readOnlyAllowed: Type != KvmVmType.Tdx, Mmu.MaxGfn, Kvm.Memory);
+            var change = Memslots.Prepare(slot, guestPhysAddr, memorySize, flags, readOnlyAllowed: Type != KvmVmType.Tdx, Mmu.MaxGfn, Kvm.Memory, memory);
             if (change is null)
             {
                 return;
@@ -146,7 +150,7 @@ public sealed partial class KvmVm<T> : KvmVm
         ThrowIfBugged();
         var gfn = gpa >> HostMemory.PageShift;
         var slot = Memslots.GfnToMemslot(0, gfn) ?? throw new KvmException(KvmErrno.EFAULT, $"GPA 0x{gpa:X} has no memslot.");
-        slot.Backing.ReplacePage(gfn - slot.BaseGfn, shareReadOnly);
+        slot.Backing.ReplacePage(slot.BackingIndex(gfn), shareReadOnly);
     }
 
     /// <inheritdoc/>

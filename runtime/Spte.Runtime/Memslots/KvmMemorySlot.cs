@@ -14,8 +14,9 @@ internal sealed class KvmMemorySlot
 {
     private readonly ulong[] _dirtyBitmap;
 
-    internal KvmMemorySlot(int id, int asId, ulong baseGfn, ulong npages, KvmMemFlags flags, GuestRamBacking backing, ulong[]? dirtyBitmap = null)
+    internal KvmMemorySlot(int id, int asId, ulong baseGfn, ulong npages, KvmMemFlags flags, GuestRamBacking backing, ulong backingOffset = 0, ulong[]? dirtyBitmap = null)
     {
+        BackingOffset = backingOffset;
         Id = id;
         AsId = asId;
         BaseGfn = baseGfn;
@@ -33,6 +34,12 @@ internal sealed class KvmMemorySlot
 
     /// <summary>The first guest frame.</summary>
     public ulong BaseGfn { get; }
+
+    /// <summary>The page of <see cref="Backing"/> behind the slot's first page (the VMM's <c>userspace_addr</c> into its mapping).</summary>
+    public ulong BackingOffset { get; }
+
+    /// <summary>The page of <see cref="Backing"/> behind <paramref name="gfn"/> (which the caller knows lies in the slot).</summary>
+    public ulong BackingIndex(ulong gfn) => gfn - BaseGfn + BackingOffset;
 
     /// <summary>The number of 4 KiB pages.</summary>
     public ulong NPages { get; }
@@ -63,7 +70,7 @@ internal sealed class KvmMemorySlot
             throw new ArgumentOutOfRangeException(nameof(gfn), gfn, $"GFN 0x{gfn:X} is outside slot {Id}.");
         }
 
-        return Backing.Lookup(gfn - BaseGfn);
+        return Backing.Lookup(BackingIndex(gfn));
     }
 
     /// <summary>KVM's <c>mark_page_dirty_in_slot</c>.</summary>
@@ -141,7 +148,7 @@ internal sealed class KvmMemorySlot
     internal KvmMemorySlot With(ulong baseGfn, KvmMemFlags flags)
     {
         var keep = DirtyLogging && (flags & KvmMemFlags.LogDirtyPages) != 0;
-        return new(Id, AsId, baseGfn, NPages, flags, Backing, keep ? _dirtyBitmap : null);
+        return new(Id, AsId, baseGfn, NPages, flags, Backing, BackingOffset, keep ? _dirtyBitmap : null);
     }
 
     /// <inheritdoc/>

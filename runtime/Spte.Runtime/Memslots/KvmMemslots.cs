@@ -132,8 +132,9 @@ internal sealed class KvmMemslots
     /// <param name="readOnlyAllowed">Whether the VM type supports <see cref="KvmMemFlags.ReadOnly"/>.</param>
     /// <param name="maxGfn">The largest GFN the MMU can map (<c>kvm_mmu_max_gfn</c>).</param>
     /// <param name="host">Where a new slot's memory comes from.</param>
+    /// <param name="memory">The VMM's memory behind the slot and the page of it the slot starts at (its <c>userspace_addr</c>); null: fresh memory for a new slot, the slot's own for a change.</param>
     /// <exception cref="KvmException">EINVAL or EEXIST, as KVM returns.</exception>
-    public MemslotChange? Prepare(uint slot, ulong guestPhysAddr, ulong memorySize, KvmMemFlags flags, bool readOnlyAllowed, ulong maxGfn, HostMemory host)
+    public MemslotChange? Prepare(uint slot, ulong guestPhysAddr, ulong memorySize, KvmMemFlags flags, bool readOnlyAllowed, ulong maxGfn, HostMemory host, (GuestRamBacking Backing, ulong Offset)? memory = null)
     {
         ArgumentNullException.ThrowIfNull(host);
         var valid = KvmMemFlags.LogDirtyPages | (readOnlyAllowed ? KvmMemFlags.ReadOnly : KvmMemFlags.None);
@@ -179,6 +180,11 @@ internal sealed class KvmMemslots
             throw new KvmException(KvmErrno.EINVAL, $"slot {asId}:{id} exists; only its address or its dirty-logging flag may change, not its size or read-only flag.");
         }
 
+        if (old is not null && memory is { } given && (!ReferenceEquals(given.Backing, old.Backing) || given.Offset != old.BackingOffset))
+        {
+            throw new KvmException(KvmErrno.EINVAL, $"slot {asId}:{id} exists; its userspace_addr cannot change.");
+        }
+
         if (old is not null && baseGfn == old.BaseGfn)
         {
             return flags == old.Flags ? null : new MemslotChange(KvmMrChange.FlagsOnly, old, old.With(baseGfn, flags));
@@ -194,9 +200,14 @@ internal sealed class KvmMemslots
         }
 
         return old is null
-            ? new MemslotChange(KvmMrChange.Create, null, new KvmMemorySlot(id, asId, baseGfn, npages, flags, new GuestRamBacking(host, host.ReserveGuestRam(npages), npages, Notifier)))
+            ? new MemslotChange(KvmMrChange.Create, null, memory is { } vmm
+                ? new KvmMemorySlot(id, asId, baseGfn, npages, flags, vmm.Backing, vmm.Offset)
+                : new KvmMemorySlot(id, asId, baseGfn, npages, flags, NewBacking(host, npages)))
             : new MemslotChange(KvmMrChange.Move, old, old.With(baseGfn, flags));
     }
+
+    /// <summary>Fresh anonymous memory of <paramref name="pages"/> pages, as the VMM's <c>mmap</c> gives it, watched by the MMU's notifier.</summary>
+    public GuestRamBacking NewBacking(HostMemory host, ulong pages) => new(host, host.ReserveGuestRam(pages), pages, Notifier);
 
     /// <summary>Installs a prepared change and bumps the generation (KVM's <c>kvm_swap_active_memslots</c>).</summary>
     /// <returns>The new generation.</returns>

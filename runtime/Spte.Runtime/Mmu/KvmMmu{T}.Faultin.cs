@@ -37,7 +37,7 @@ internal sealed partial class KvmMmu<T>
         }
 
         // GfnToMemslot returned the slot holding the GFN, so HostPteOf's range check is not repeated.
-        var index = fault.Gfn - slot.BaseGfn;
+        var index = slot.BackingIndex(fault.Gfn);
         var hostPte = slot.Backing.Lookup(index);
         if (fault.Write && !hostPte.Writable)
         {
@@ -83,10 +83,10 @@ internal sealed partial class KvmMmu<T>
         {
             var pages = PgLevel.PagesPerHpage(level);
             var start = gfn & ~(pages - 1);
-            var aligned = ((slot.BaseGfn ^ slot.Backing.FirstPfn) & (pages - 1)) == 0;
+            var aligned = ((slot.BaseGfn ^ (slot.Backing.FirstPfn + slot.BackingOffset)) & (pages - 1)) == 0;
             if (aligned && start >= slot.BaseGfn && start + pages <= slot.EndGfn
-                && !slot.Backing.AnyReplacedIn(start - slot.BaseGfn, start - slot.BaseGfn + pages)
-                && slot.Backing.SameWrittenStateIn(start - slot.BaseGfn, start - slot.BaseGfn + pages))
+                && !slot.Backing.AnyReplacedIn(slot.BackingIndex(start), slot.BackingIndex(start) + pages)
+                && slot.Backing.SameWrittenStateIn(slot.BackingIndex(start), slot.BackingIndex(start) + pages))
             {
                 return level;
             }

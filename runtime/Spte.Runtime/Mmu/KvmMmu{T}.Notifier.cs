@@ -122,7 +122,7 @@ internal sealed partial class KvmMmu<T> : IMmuNotifier
         using (WriteLock())
         {
             MmuInvalidateBegin(gfn, gfn + 1);
-            slot.Backing.Replace(gfn - slot.BaseGfn, newPte);
+            slot.Backing.Replace(slot.BackingIndex(gfn), newPte);
             Tdp.SetSpteGfn(slot, gfn, newPte);
             if (Shadow.HasPages)
             {
@@ -385,9 +385,11 @@ internal sealed partial class KvmMmu<T> : IMmuNotifier
         {
             foreach (var slot in Memslots.Slots(asId))
             {
-                if (ReferenceEquals(slot.Backing, backing))
+                // The slot maps pages [BackingOffset, +NPages) of the backing; several slots may map one backing.
+                var (start, stop) = (Math.Max(first, slot.BackingOffset), Math.Min(end, slot.BackingOffset + slot.NPages));
+                if (ReferenceEquals(slot.Backing, backing) && start < stop)
                 {
-                    found.Add((slot, slot.BaseGfn + first, slot.BaseGfn + end));
+                    found.Add((slot, slot.BaseGfn + start - slot.BackingOffset, slot.BaseGfn + stop - slot.BackingOffset));
                 }
             }
         }

@@ -97,7 +97,7 @@ internal sealed class MmuInvariantCheck<T>(KvmMmu<T> kvm)
             return;
         }
 
-        if (spte.Pfn != slot.HostPteOf(gfn).Pfn || (level > PgLevel.Pg4K && slot.Backing.AnyReplacedIn(gfn - slot.BaseGfn, gfn - slot.BaseGfn + pages)))
+        if (spte.Pfn != slot.HostPteOf(gfn).Pfn || (level > PgLevel.Pg4K && slot.Backing.AnyReplacedIn(slot.BackingIndex(gfn), slot.BackingIndex(gfn) + pages)))
         {
             Fail($"{where}: leaf maps host frame 0x{spte.Pfn:X}, but the host maps 0x{slot.HostPteOf(gfn).Pfn:X} there.");
         }

@@ -36,43 +36,59 @@ internal sealed unsafe class DevKvmVm : IKvmVm
     /// <inheritdoc/>
     public void SetUserMemoryRegion(uint slot, ulong guestPhysAddr, ulong memorySize, KvmMemFlags flags = KvmMemFlags.None)
     {
-        if (slot == _kvm.RunnerSlot)
-        {
-            throw new ArgumentOutOfRangeException(nameof(slot), slot, $"Slot {slot} holds the real backend's guest code.");
-        }
-
         _slots.TryGetValue(slot, out var old);
-        HostMapping? fresh = null;
-        ulong address = 0;
-        if (memorySize != 0)
-        {
-            // A move or a flags change keeps the VMM's mapping, as a VMM passes the same userspace_addr.
-            fresh = old is null ? HostMapping.Anonymous((memorySize + PageSize - 1) & ~(PageSize - 1)) : null;
-            address = (ulong)(fresh ?? old!.Memory).Address;
-        }
 
+        // A new slot gets fresh memory the backend owns; a change keeps the slot's memory, as a VMM passes the same userspace_addr.
+        var fresh = old is null && memorySize != 0 ? HostMapping.Anonymous((memorySize + PageSize - 1) & ~(PageSize - 1)) : null;
         try
         {
-            SetRegion(slot, guestPhysAddr, memorySize, flags, address);
+            Change(slot, guestPhysAddr, memorySize, flags, fresh is null ? old : new MappedSlot(slot >> 16, guestPhysAddr, memorySize, fresh, 0, Owned: true));
         }
         catch
         {
             fresh?.Dispose();
             throw;
         }
+    }
 
+    /// <inheritdoc/>
+    public VmmMemory MapMemory(ulong size)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(size);
+        return new DevKvmMemory(HostMapping.Anonymous((size + PageSize - 1) & ~(PageSize - 1)));
+    }
+
+    /// <inheritdoc/>
+    public void SetUserMemoryRegion(uint slot, ulong guestPhysAddr, ulong memorySize, KvmMemFlags flags, VmmMemory memory, ulong memoryOffset)
+    {
+        ArgumentNullException.ThrowIfNull(memory);
+        var own = memory as DevKvmMemory ?? throw new ArgumentException("The memory was mapped by another backend.", nameof(memory));
+        memory.CheckSlot(memorySize, memoryOffset);
+        Change(slot, guestPhysAddr, memorySize, flags, new MappedSlot(slot >> 16, guestPhysAddr, memorySize, own.Mapping, memoryOffset, Owned: false));
+    }
+
+    /// <summary>Issues the ioctl with <paramref name="memory"/>'s address and, once KVM took it, records the slot (and unmaps memory the backend owned for a deleted one).</summary>
+    private void Change(uint slot, ulong guestPhysAddr, ulong memorySize, KvmMemFlags flags, MappedSlot? memory)
+    {
+        if (slot == _kvm.RunnerSlot)
+        {
+            throw new ArgumentOutOfRangeException(nameof(slot), slot, $"Slot {slot} holds the real backend's guest code.");
+        }
+
+        SetRegion(slot, guestPhysAddr, memorySize, flags, memorySize == 0 || memory is null ? 0 : memory.Address);
+        _slots.TryGetValue(slot, out var old);
         if (memorySize == 0)
         {
             if (old is not null)
             {
-                old.Memory.Dispose();
+                old.Release();
                 _slots.Remove(slot);
             }
 
             return;
         }
 
-        _slots[slot] = new MappedSlot(slot >> 16, guestPhysAddr, memorySize, fresh ?? old!.Memory);
+        _slots[slot] = (memory ?? old)! with { Gpa = guestPhysAddr };
     }
 
     /// <inheritdoc/>
@@ -150,7 +166,7 @@ internal sealed unsafe class DevKvmVm : IKvmVm
         _fd.Dispose();
         foreach (var slot in _slots.Values)
         {
-            slot.Memory.Dispose();
+            slot.Release();
         }
 
         _slots.Clear();
@@ -168,10 +184,21 @@ internal sealed unsafe class DevKvmVm : IKvmVm
     {
         var slot = _slots.Values.FirstOrDefault(s => s.AsId == 0 && gpa >= s.Gpa && gpa - s.Gpa < s.Size)
             ?? throw new KvmException(KvmErrno.EFAULT, $"GPA 0x{gpa:X} has no memslot.");
-        var offset = gpa - slot.Gpa;
         var length = (int)Math.Min((ulong)remaining, PageSize - (gpa & (PageSize - 1)));
-        return slot.Memory.Bytes(offset, length);
+        return slot.Memory.Bytes(slot.Offset + (gpa - slot.Gpa), length);
     }
 
-    private sealed record MappedSlot(uint AsId, ulong Gpa, ulong Size, HostMapping Memory);
+    /// <summary>A slot as the backend passed it to KVM: its memory, the offset into it, and whether the backend mapped that memory itself (and so unmaps it with the slot).</summary>
+    private sealed record MappedSlot(uint AsId, ulong Gpa, ulong Size, HostMapping Memory, ulong Offset, bool Owned)
+    {
+        public ulong Address => (ulong)Memory.Address + Offset;
+
+        public void Release()
+        {
+            if (Owned)
+            {
+                Memory.Dispose();
+            }
+        }
+    }
 }
