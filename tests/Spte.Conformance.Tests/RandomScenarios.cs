@@ -6,13 +6,13 @@ using Spte.Runtime.Memslots;
 namespace Spte.Conformance.Tests;
 
 /// <summary>
-/// Seeded random VMM scripts over a small window of guest-physical space (four slot ids, a few
-/// places and sizes), so slots collide, move and vanish under the accesses: every step kind of
+/// Seeded random VMM scripts over a small window of guest-physical space, and one above 4 GiB
+/// (four slot ids, a few places and sizes), so slots collide, move and vanish under the accesses: every step kind of
 /// a <see cref="Scenario"/>, with accesses that straddle pages and slots.
 /// </summary>
 internal static class RandomScenarios
 {
-    private static readonly ulong[] Places = [0x10000, 0x12000, 0x14000, 0x18000, 0x20000, 0x21000];
+    private static readonly ulong[] Places = [0x10000, 0x12000, 0x14000, 0x18000, 0x20000, 0x21000, 0x1_0000_0000];
     private static readonly ulong[] Sizes = [0, 0x1000, 0x2000, 0x4000];
     private static readonly KvmMemFlags[] Flags = [KvmMemFlags.None, KvmMemFlags.None, KvmMemFlags.LogDirtyPages, KvmMemFlags.ReadOnly, KvmMemFlags.LogDirtyPages | KvmMemFlags.ReadOnly];
     private static readonly KvmDirtyLogManualProtect[] Protect = [KvmDirtyLogManualProtect.None, KvmDirtyLogManualProtect.ManualProtectEnable, KvmDirtyLogManualProtect.ManualProtectEnable | KvmDirtyLogManualProtect.InitiallySet];
@@ -61,7 +61,7 @@ internal static class RandomScenarios
     }
 
     /// <summary>An address in the window: a page of it, at an offset that is often near the page's end.</summary>
-    private static ulong Address(Random random) => 0x10000 + ((ulong)random.Next(0x15) << 12) + Pick(random, Offsets);
+    private static ulong Address(Random random) => (random.Next(8) == 0 ? 0x1_0000_0000UL : 0x10000UL) + ((ulong)random.Next(0x15) << 12) + Pick(random, Offsets);
 
     private static T Pick<T>(Random random, T[] from) => from[random.Next(from.Length)];
 }

@@ -179,13 +179,17 @@ internal static class Scenarios
             .Guest(GuestAccess.Write(0x10FFE, 0xA1A2A3A4, 4), GuestAccess.Write(0x11FFC, 0xB1B2B3B4B5B6B7B8, 8), GuestAccess.Write(0x12FFE, 0xC1C2, 2))
             .HostRead(0x10FF8).HostRead(0x11000).HostRead(0x11FF8).HostRead(0x12000),
 
-        Scenario.Named("slots above 4 GiB: the VMM's view")
+        Scenario.Named("slots above 4 GiB")
             .Slot(0, 0x1_0000_0000, 2 * Page)
             .HostWrite(0x1_0000_1000, 0xFEEDFACE, 4)
-            .HostRead(0x1_0000_1000, 4)
+            .Guest(GuestAccess.Read(0x1_0000_1000, 4), GuestAccess.Write(0x1_0000_0008, 0x1234, 8), GuestAccess.Read(0x1_0000_2000, 4))
+            .HostRead(0x1_0000_0008, 4)
             .Slot(1, 0x1_0000_1000, Page)
             .Slot(0, 0x2_0000_0000, 2 * Page)
-            .HostRead(0x2_0000_1000, 4),
+            .Guest(GuestAccess.Read(0x2_0000_1000, 4), GuestAccess.Read(0x1_0000_1000, 4), GuestAccess.Write(0x40_0000_0000, 7, 2))
+            .Slot(2, 0x3F_FFFF_F000, 2 * Page)
+            .Guest(GuestAccess.Write(0x3F_FFFF_FFFC, 0x1122334455667788, 8), GuestAccess.Read(0x40_0000_0000, 4))
+            .HostRead(0x3F_FFFF_FFF8),
 
         Scenario.Named("vmm memory: the vmm's stores reach the guest and the guest's reach the vmm")
             .MapMemory(0, 4 * Page)

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 using Spte.Runtime.Linux;
@@ -8,15 +9,18 @@ namespace Spte.Runtime;
 /// <summary>
 /// The machine's real KVM behind the same VMM surface as the simulated host (<see cref="IKvm"/>):
 /// <c>open</c>, <c>ioctl</c> and <c>mmap</c> from C#, no native helper. Guests run the same
-/// <see cref="GuestProgram"/> as on the model, as generated x86 code (32-bit protected mode,
-/// paging off: guest-physical accesses below 4 GiB). Dispose closes the descriptor.
+/// <see cref="GuestProgram"/> as on the model, as generated x86-64 code over an identity map
+/// (guest-physical accesses up to the guest's MAXPHYADDR). Dispose closes the descriptor.
 /// </summary>
 public sealed class DevKvm : IKvm, IDisposable
 {
+    private const int E2Big = 7;
+
     /// <summary>Where Linux puts KVM.</summary>
     public const string DefaultPath = "/dev/kvm";
 
     private readonly Fd _fd;
+    private byte[]? _cpuid;
 
     private DevKvm(Fd fd, string path)
     {
@@ -25,6 +29,7 @@ public sealed class DevKvm : IKvm, IDisposable
         VcpuMmapSize = _fd.Ioctl(KvmIoctl.GetVcpuMmapSize, 0, "KVM_GET_VCPU_MMAP_SIZE");
         var slots = _fd.Ioctl(KvmIoctl.CheckExtension, KvmIoctl.CapNrMemslots, "KVM_CHECK_EXTENSION(KVM_CAP_NR_MEMSLOTS)");
         RunnerSlot = (uint)slots - 1;
+        GuestMaxPhyAddr = MaxPhyAddrOf(SupportedCpuid());
     }
 
     /// <summary>The device opened.</summary>
@@ -37,6 +42,15 @@ public sealed class DevKvm : IKvm, IDisposable
     public uint RunnerSlot { get; }
 
     internal int VcpuMmapSize { get; }
+
+    /// <summary>The guest's MAXPHYADDR in the CPUID the backend gives its vCPUs (leaf 0x80000008).</summary>
+    internal int GuestMaxPhyAddr { get; }
+
+    /// <summary>
+    /// <c>KVM_GET_SUPPORTED_CPUID</c> as a <c>struct kvm_cpuid2</c>, for <c>KVM_SET_CPUID2</c>:
+    /// everything KVM can virtualize (long mode among it, which the guest's EFER needs). Asked once.
+    /// </summary>
+    internal byte[] SupportedCpuid() => _cpuid ??= QuerySupportedCpuid();
 
     /// <summary>Opens <paramref name="path"/> and checks KVM's API version.</summary>
     /// <exception cref="PlatformNotSupportedException">Not x86-64 Linux.</exception>
@@ -95,4 +109,38 @@ public sealed class DevKvm : IKvm, IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => _fd.Dispose();
+
+    /// <summary>Asks with room for more entries while KVM answers E2BIG.</summary>
+    private byte[] QuerySupportedCpuid()
+    {
+        for (var entries = 64; ; entries *= 2)
+        {
+            var buffer = new byte[KvmLayout.CpuidHeader + (entries * KvmLayout.CpuidEntrySize)];
+            BinaryPrimitives.WriteInt32LittleEndian(buffer, entries);
+            try
+            {
+                _fd.Ioctl(KvmIoctl.GetSupportedCpuid, buffer, "KVM_GET_SUPPORTED_CPUID");
+                return buffer;
+            }
+            catch (KvmException e) when ((int)e.Errno == E2Big && entries < 4096)
+            {
+            }
+        }
+    }
+
+    /// <summary>EAX[7:0] of leaf 0x80000008, or 36 (what KVM assumes without it).</summary>
+    private static int MaxPhyAddrOf(byte[] cpuid)
+    {
+        var count = BinaryPrimitives.ReadInt32LittleEndian(cpuid);
+        for (var i = 0; i < count; i++)
+        {
+            var entry = cpuid.AsSpan(KvmLayout.CpuidHeader + (i * KvmLayout.CpuidEntrySize), KvmLayout.CpuidEntrySize);
+            if (BinaryPrimitives.ReadUInt32LittleEndian(entry) == 0x8000_0008)
+            {
+                return entry[12];
+            }
+        }
+
+        return 36;
+    }
 }

@@ -22,14 +22,24 @@ internal sealed unsafe class DevKvmVcpu : IKvmVcpu, IDisposable
     private bool _needCode = true;
     private bool _pendingMmio;
 
-    internal DevKvmVcpu(DevKvmVm vm, int id, Fd fd, int runSize)
+    internal DevKvmVcpu(DevKvmVm vm, int id, Fd fd, DevKvm kvm)
     {
         _vm = vm;
         _fd = fd;
         Id = id;
-        Guest = new GuestProgram(GuestCode.AddressBits, GuestCode.Check);
-        _run = HostMapping.Shared(fd, (ulong)runSize);
-        EnterProtectedMode();
+        Guest = new GuestProgram(kvm.GuestMaxPhyAddr, GuestCode.Check);
+        _run = HostMapping.Shared(fd, (ulong)kvm.VcpuMmapSize);
+        try
+        {
+            var cpuid = kvm.SupportedCpuid();
+            _fd.Ioctl(KvmIoctl.SetCpuid2, cpuid, "KVM_SET_CPUID2");
+            EnterLongMode();
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
 
     /// <inheritdoc/>
@@ -138,8 +148,12 @@ internal sealed unsafe class DevKvmVcpu : IKvmVcpu, IDisposable
         return reason;
     }
 
-    /// <summary>Flat 32-bit segments, CR0.PE on and paging, x87 emulation and task-switched off (MMX needs both off); RIP at the runner's code.</summary>
-    private void EnterProtectedMode()
+    /// <summary>
+    /// Long mode over the backend's identity map: flat segments (a 64-bit code segment), CR0.PE
+    /// and PG on, x87 emulation and task-switched off, CR4.PAE, EFER.LME and LMA; RIP at the
+    /// runner's code. KVM checks the set against the CPUID set just before (long mode needs LM).
+    /// </summary>
+    private void EnterLongMode()
     {
         Span<byte> sregs = stackalloc byte[KvmLayout.SregsSize];
         _fd.Ioctl(KvmIoctl.GetSregs, sregs, "KVM_GET_SREGS");
@@ -152,14 +166,18 @@ internal sealed unsafe class DevKvmVcpu : IKvmVcpu, IDisposable
             BinaryPrimitives.WriteUInt16LittleEndian(segment[12..], (ushort)(code ? 8 : 16));
             segment[14] = (byte)(code ? 11 : 3); // type: execute/read accessed, or read/write accessed
             segment[15] = 1; // present
-            segment[17] = 1; // db: 32-bit
+            segment[17] = (byte)(code ? 0 : 1); // db: a 64-bit code segment has it clear
             segment[18] = 1; // s: code or data
+            segment[19] = (byte)(code ? 1 : 0); // l: 64-bit code
             segment[20] = 1; // g: 4K granularity
         }
 
-        const ulong pe = 1, em = 1 << 2, ts = 1 << 3, pg = 1UL << 31;
+        const ulong pe = 1, em = 1 << 2, ts = 1 << 3, pg = 1UL << 31, pae = 1 << 5, lme = 1 << 8, lma = 1 << 10;
         var cr0 = BinaryPrimitives.ReadUInt64LittleEndian(sregs[KvmLayout.SregsCr0..]);
-        BinaryPrimitives.WriteUInt64LittleEndian(sregs[KvmLayout.SregsCr0..], (cr0 | pe) & ~(em | ts | pg));
+        BinaryPrimitives.WriteUInt64LittleEndian(sregs[KvmLayout.SregsCr0..], (cr0 | pe | pg) & ~(em | ts));
+        BinaryPrimitives.WriteUInt64LittleEndian(sregs[KvmLayout.SregsCr3..], IdentityMap.Root);
+        BinaryPrimitives.WriteUInt64LittleEndian(sregs[KvmLayout.SregsCr4..], pae);
+        BinaryPrimitives.WriteUInt64LittleEndian(sregs[KvmLayout.SregsEfer..], lme | lma);
         _fd.Ioctl(KvmIoctl.SetSregs, sregs, "KVM_SET_SREGS");
 
         Span<byte> regs = stackalloc byte[KvmLayout.RegsSize];
@@ -169,7 +187,7 @@ internal sealed unsafe class DevKvmVcpu : IKvmVcpu, IDisposable
         _fd.Ioctl(KvmIoctl.SetRegs, regs, "KVM_SET_REGS");
     }
 
-    /// <summary>The next chunk of queued accesses as code, with 8-byte write values in their result words.</summary>
+    /// <summary>The next chunk of queued accesses as code.</summary>
     private void LoadChunk()
     {
         _chunk.Clear();
@@ -179,13 +197,7 @@ internal sealed unsafe class DevKvmVcpu : IKvmVcpu, IDisposable
             _chunk.Add(access);
         }
 
-        var code = GuestCode.Chunk(_chunk, last: Guest.Count == 0);
-        var results = _vm.Runner(RunnerLayout.Results, 8 * _chunk.Count);
-        for (var i = 0; i < _chunk.Count; i++)
-        {
-            BinaryPrimitives.WriteUInt64LittleEndian(results[(8 * i)..], _chunk[i].Kind == GuestAccessKind.Write ? _chunk[i].Value : 0);
-        }
-
+        var code = GuestCode.Chunk(_chunk, last: Guest.Count == 0, _vm.IdentityMap);
         BinaryPrimitives.WriteUInt32LittleEndian(_vm.Runner(RunnerLayout.Count, 4), 0);
         code.CopyTo(_vm.Runner(RunnerLayout.Code, code.Length));
         _needCode = false;

@@ -25,6 +25,7 @@ internal sealed unsafe class DevKvmVm : IKvmVm
         {
             GuestCode.Stubs().CopyTo(Runner(RunnerLayout.MoreStub, (int)(RunnerLayout.HaltStub - RunnerLayout.MoreStub + 16)));
             SetRegion(kvm.RunnerSlot, RunnerLayout.Base, RunnerLayout.Size, KvmMemFlags.None, (ulong)_runner.Address);
+            IdentityMap = new IdentityMap(this);
         }
         catch
         {
@@ -32,6 +33,9 @@ internal sealed unsafe class DevKvmVm : IKvmVm
             throw;
         }
     }
+
+    /// <summary>The guest's page tables, shared by the VM's vCPUs.</summary>
+    internal IdentityMap IdentityMap { get; } = null!;
 
     /// <inheritdoc/>
     public void SetUserMemoryRegion(uint slot, ulong guestPhysAddr, ulong memorySize, KvmMemFlags flags = KvmMemFlags.None)
@@ -95,7 +99,7 @@ internal sealed unsafe class DevKvmVm : IKvmVm
     public IKvmVcpu CreateVcpu(int id)
     {
         var fd = new Fd(_fd.Ioctl(KvmIoctl.CreateVcpu, id, "KVM_CREATE_VCPU"), $"vCPU {id}");
-        var vcpu = new DevKvmVcpu(this, id, fd, _kvm.VcpuMmapSize);
+        var vcpu = new DevKvmVcpu(this, id, fd, _kvm);
         _vcpus.Add(vcpu);
         return vcpu;
     }

@@ -7,6 +7,8 @@ internal static class KvmIoctl
     internal const nuint CreateVm = 0xAE01;
     internal const nuint CheckExtension = 0xAE03;
     internal const nuint GetVcpuMmapSize = 0xAE04;
+    internal const nuint GetSupportedCpuid = 0xC008AE05;
+    internal const nuint SetCpuid2 = 0x4008AE90;
     internal const nuint CreateVcpu = 0xAE41;
     internal const nuint GetDirtyLog = 0x4010AE42;
     internal const nuint SetUserMemoryRegion = 0x4020AE46;

@@ -65,4 +65,11 @@ internal static class KvmLayout
     internal const int SregsSegmentSize = 24;
     internal const int SregsSegments = 6;
     internal const int SregsCr0 = 224;
+    internal const int SregsCr3 = 240;
+    internal const int SregsCr4 = 248;
+    internal const int SregsEfer = 264;
+
+    /// <summary><c>struct kvm_cpuid2</c>: a count and padding, then entries of <c>struct kvm_cpuid_entry2</c>.</summary>
+    internal const int CpuidHeader = 8;
+    internal const int CpuidEntrySize = 40;
 }

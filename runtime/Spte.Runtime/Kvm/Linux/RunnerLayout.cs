@@ -1,8 +1,8 @@
 namespace Spte.Runtime.Linux;
 
 /// <summary>
-/// Where the real backend keeps the guest code it generates: one memslot of its own at the top
-/// of the 32-bit guest-physical space, which a VMM's slots must not overlap. Two fixed stubs
+/// Where the real backend keeps the guest code it generates, the guest's page tables and what
+/// the code reports: one memslot of its own just below 4 GiB, which a VMM's slots must not overlap. Two fixed stubs
 /// let the guest wait for more code without the VMM writing RIP after an exit (an exit's
 /// completion on the next <c>KVM_RUN</c> would act on the new RIP):
 /// a chunk ends by jumping to <see cref="MoreStub"/> (<c>out</c> to <see cref="MorePort"/>, then
@@ -27,8 +27,14 @@ internal static class RunnerLayout
 
     public const uint Code = Base + 0x2_0000;
 
-    /// <summary>The most accesses one chunk of code holds (its results fit below <see cref="Code"/>).</summary>
-    public const int MaxChunk = (int)((Code - Results) / 8);
+    /// <summary>The guest's page tables (an identity map the backend grows as accesses need it): the PML4, then a pool of tables.</summary>
+    public const uint PageTables = Base + 0xC_0000;
+
+    /// <summary>How many table pages the pool holds (each PD maps 1 GiB; a PDPT 512 GiB).</summary>
+    public const int PageTablePages = (int)((Size - (PageTables - Base)) / 0x1000);
+
+    /// <summary>The most accesses one chunk holds: its results fit below <see cref="Code"/>, and its code (at most 48 bytes an access) below <see cref="PageTables"/>.</summary>
+    public const int MaxChunk = 8192;
 
     /// <summary>The I/O port the guest writes to ask for the next chunk (no device is there, so KVM exits to the VMM).</summary>
     public const byte MorePort = 0xE0;
