@@ -1,0 +1,127 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+
+namespace Spte.Precision;
+
+/// <summary>What one project gave: sizes, compiler errors, the toolkit's findings and times.</summary>
+internal sealed record ProjectResult(
+    string Name,
+    int Files,
+    int Lines,
+    int CompilerErrors,
+    int GeneratorDiagnostics,
+    IReadOnlyList<Diagnostic> SpteDiagnostics,
+    IReadOnlyList<string> AnalyzerExceptions,
+    int AnalyzersActive,
+    TimeSpan Compile,
+    TimeSpan AnalyzerDriver,
+    TimeSpan AnalyzerExecution);
+
+/// <summary>
+/// Compiles one project in process and runs the toolkit over it. Timed in three parts: the
+/// compiler's own diagnostics (binding every method body, as a build does before emit), the
+/// analyzer driver (which re-binds to build operation trees) and, from Roslyn's telemetry, the
+/// time inside the toolkit analyzers' callbacks: the figure <c>-p:ReportAnalyzer=true</c> prints.
+/// </summary>
+internal static class ProjectRun
+{
+    // The SDK's implicit global usings for Microsoft.NET.Sdk projects.
+    private static readonly string[] ImplicitUsings =
+        ["System", "System.Collections.Generic", "System.IO", "System.Linq", "System.Net.Http", "System.Threading", "System.Threading.Tasks"];
+
+    public static async Task<(ProjectResult Result, Compilation Compilation)> RunAsync(
+        ProjectFile project, IReadOnlyList<MetadataReference> projectReferences, Toolkit toolkit)
+    {
+        // Release builds of an SDK project define these; no repository here needs another symbol to parse.
+        var parse = new CSharpParseOptions(LanguageVersion.Preview, preprocessorSymbols: ["TRACE", "RELEASE", "NET", "NETCOREAPP", "NET10_0_OR_GREATER"]);
+        var trees = new List<SyntaxTree>();
+        var lines = 0;
+        foreach (var file in project.Sources)
+        {
+            var text = SourceText.From(File.ReadAllText(file));
+            lines += text.Lines.Count;
+            trees.Add(CSharpSyntaxTree.ParseText(text, parse, file));
+        }
+
+        var usings = (project.IsOn("ImplicitUsings") ? ImplicitUsings : []).Concat(project.Usings).Distinct(StringComparer.Ordinal).ToList();
+        if (usings.Count > 0)
+        {
+            trees.Add(CSharpSyntaxTree.ParseText(string.Concat(usings.Select(u => $"global using global::{u};\n")), parse, "GlobalUsings.g.cs"));
+        }
+
+        // A project that brings its own corlib (MOSA's Korlib) gets no framework references.
+        var references = new List<MetadataReference>(projectReferences) { toolkit.Annotations };
+        if (!project.IsOn("DisableImplicitFrameworkReferences"))
+        {
+            references.AddRange(Basic.Reference.Assemblies.Net100.References.All);
+        }
+
+        var options = new CSharpCompilationOptions(
+            OutputKind.DynamicallyLinkedLibrary,
+            allowUnsafe: project.IsOn("AllowUnsafeBlocks"),
+            nullableContextOptions: project.IsOn("Nullable") ? NullableContextOptions.Enable : NullableContextOptions.Disable,
+            concurrentBuild: false);
+        var compilation = (Compilation)CSharpCompilation.Create(project.Name, trees, references, options);
+
+        CSharpGeneratorDriver.Create(toolkit.Generators, parseOptions: parse)
+            .RunGeneratorsAndUpdateCompilation(compilation, out compilation, out var generatorDiagnostics);
+
+        var clock = Stopwatch.StartNew();
+        var errors = compilation.GetDiagnostics().Count(d => d.Severity == DiagnosticSeverity.Error);
+        var compile = clock.Elapsed;
+
+        var exceptions = new List<string>();
+        var withAnalyzers = compilation.WithAnalyzers(
+            toolkit.Analyzers,
+            new CompilationWithAnalyzersOptions(
+                new AnalyzerOptions([]),
+                onAnalyzerException: (exception, analyzer, _) =>
+                {
+                    lock (exceptions)
+                    {
+                        exceptions.Add($"{analyzer}: {exception}");
+                    }
+                },
+                concurrentAnalysis: false,
+                logAnalyzerExecutionTime: true,
+                reportSuppressedDiagnostics: false));
+        clock.Restart();
+        var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync().ConfigureAwait(false);
+        var driver = clock.Elapsed;
+
+        var execution = TimeSpan.Zero;
+        var active = 0;
+        foreach (var analyzer in toolkit.Analyzers)
+        {
+            var telemetry = await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, default).ConfigureAwait(false);
+            execution += telemetry.ExecutionTime;
+
+            // An analyzer that found the attributes registers its operation action at compilation start.
+            active += telemetry.OperationActionsCount > 0 ? 1 : 0;
+        }
+
+        exceptions.AddRange(diagnostics.Where(d => d.Id == "AD0001").Select(d => d.ToString()));
+        var result = new ProjectResult(
+            project.Name,
+            project.Sources.Count,
+            lines,
+            errors,
+            generatorDiagnostics.Length,
+            diagnostics.Where(d => d.Id.StartsWith("SPTE", StringComparison.Ordinal)).ToList(),
+            exceptions,
+            active,
+            compile,
+            driver,
+            execution);
+        return (result, compilation);
+    }
+}
