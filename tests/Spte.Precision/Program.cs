@@ -35,7 +35,7 @@ foreach (var project in projects)
     }
 
     results.Add(result);
-    Console.WriteLine(string.Create(culture, $"{result.Name,-48} {result.Files,6} {result.Lines,8} {result.CompilerErrors,7} {result.SpteDiagnostics.Count,5} {result.AnalyzerExceptions.Count,6} {result.Compile.TotalSeconds,9:F2} {result.AnalyzerDriver.TotalSeconds,9:F2} {result.AnalyzerExecution.TotalSeconds,10:F3}"));
+    Console.WriteLine(string.Create(culture, $"{result.Name,-48} {result.Files,6} {result.Lines,8} {result.CompilerErrors,7} {result.SpteDiagnostics.Count,5} {result.AnalyzerExceptions.Count,6} {result.Compile.TotalSeconds,9:F2} {result.AnalyzerDriver.TotalSeconds,9:F2} {result.AnalyzerExecution.TotalSeconds,10:F3}  {result.CommonErrors}"));
     foreach (var line in result.SpteDiagnostics.Select(d => d.ToString()).Concat(result.AnalyzerExceptions))
     {
         Console.WriteLine("    " + line);

@@ -18,6 +18,7 @@ internal sealed record ProjectResult(
     int Files,
     int Lines,
     int CompilerErrors,
+    string CommonErrors,
     int GeneratorDiagnostics,
     IReadOnlyList<Diagnostic> SpteDiagnostics,
     IReadOnlyList<string> AnalyzerExceptions,
@@ -76,8 +77,11 @@ internal static class ProjectRun
             .RunGeneratorsAndUpdateCompilation(compilation, out compilation, out var generatorDiagnostics);
 
         var clock = Stopwatch.StartNew();
-        var errors = compilation.GetDiagnostics().Count(d => d.Severity == DiagnosticSeverity.Error);
+        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         var compile = clock.Elapsed;
+
+        // What the errors are tells a missing package (CS0246) from a harness guess gone wrong.
+        var common = string.Join(", ", errors.GroupBy(d => d.Id).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Take(3).Select(g => $"{g.Key}×{g.Count()}"));
 
         var exceptions = new List<string>();
         var withAnalyzers = compilation.WithAnalyzers(
@@ -114,7 +118,8 @@ internal static class ProjectRun
             project.Name,
             project.Sources.Count,
             lines,
-            errors,
+            errors.Count,
+            common,
             generatorDiagnostics.Length,
             diagnostics.Where(d => d.Id.StartsWith("SPTE", StringComparison.Ordinal)).ToList(),
             exceptions,
