@@ -19,7 +19,8 @@ internal sealed record ProjectResult(
     int Lines,
     int CompilerErrors,
     string CommonErrors,
-    int GeneratorDiagnostics,
+    int Slots,
+    IReadOnlyList<Diagnostic> GeneratorDiagnostics,
     IReadOnlyList<Diagnostic> SpteDiagnostics,
     IReadOnlyList<string> AnalyzerExceptions,
     int AnalyzersActive,
@@ -40,7 +41,7 @@ internal static class ProjectRun
         ["System", "System.Collections.Generic", "System.IO", "System.Linq", "System.Net.Http", "System.Threading", "System.Threading.Tasks"];
 
     public static async Task<(ProjectResult Result, Compilation Compilation)> RunAsync(
-        ProjectFile project, IReadOnlyList<MetadataReference> projectReferences, Toolkit toolkit)
+        ProjectFile project, IReadOnlyList<MetadataReference> projectReferences, Toolkit toolkit, ulong? probeNonPresentValue)
     {
         // Release builds of an SDK project define these; no repository here needs another symbol to parse.
         var parse = new CSharpParseOptions(LanguageVersion.Preview, preprocessorSymbols: ["TRACE", "RELEASE", "NET", "NETCOREAPP", "NET10_0_OR_GREATER"]);
@@ -51,6 +52,13 @@ internal static class ProjectRun
             var text = SourceText.From(File.ReadAllText(file));
             lines += text.Lines.Count;
             trees.Add(CSharpSyntaxTree.ParseText(text, parse, file));
+        }
+
+        var probe = new SlotProbe();
+        if (probeNonPresentValue is { } nonPresent)
+        {
+            trees = trees.ConvertAll(t => t.WithRootAndOptions(probe.Visit(t.GetRoot()), t.Options));
+            trees.Add(CSharpSyntaxTree.ParseText(SlotProbe.Declaration(nonPresent), parse, "ProbeSpte.cs"));
         }
 
         var usings = (project.IsOn("ImplicitUsings") ? ImplicitUsings : []).Concat(project.Usings).Distinct(StringComparer.Ordinal).ToList();
@@ -120,7 +128,8 @@ internal static class ProjectRun
             lines,
             errors.Count,
             common,
-            generatorDiagnostics.Length,
+            probe.Marked,
+            generatorDiagnostics,
             diagnostics.Where(d => d.Id.StartsWith("SPTE", StringComparison.Ordinal)).ToList(),
             exceptions,
             active,
