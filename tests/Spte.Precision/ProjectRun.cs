@@ -61,17 +61,32 @@ internal static class ProjectRun
             trees.Add(CSharpSyntaxTree.ParseText(SlotProbe.Declaration(nonPresent), parse, "ProbeSpte.cs"));
         }
 
+        // The SDK writes the version into the assembly; a corlib's (MOSA's Korlib is System.Runtime
+        // 8.0.0.0) must match what the attributes assembly was built against, or its types do not bind.
+        if (project.Properties.TryGetValue("AssemblyVersion", out var version) && Version.TryParse(version, out _))
+        {
+            trees.Add(CSharpSyntaxTree.ParseText($"[assembly: global::System.Reflection.AssemblyVersion(\"{version}\")]", parse, "AssemblyInfo.g.cs"));
+        }
+
         var usings = (project.IsOn("ImplicitUsings") ? ImplicitUsings : []).Concat(project.Usings).Distinct(StringComparer.Ordinal).ToList();
         if (usings.Count > 0)
         {
             trees.Add(CSharpSyntaxTree.ParseText(string.Concat(usings.Select(u => $"global using global::{u};\n")), parse, "GlobalUsings.g.cs"));
         }
 
-        // A project that brings its own corlib (MOSA's Korlib) gets no framework references.
-        var references = new List<MetadataReference>(projectReferences) { toolkit.Annotations };
-        if (!project.IsOn("DisableImplicitFrameworkReferences"))
+        // A project without the framework gets none (MOSA's kernels build on their own corlib). One
+        // that is its own corlib (no project references either) cannot take the attributes: any
+        // reference stops the compiler taking its System.Object as the corlib's, so the analyzers idle.
+        var references = new List<MetadataReference>(projectReferences);
+        var noFramework = project.IsOn("DisableImplicitFrameworkReferences");
+        if (!noFramework)
         {
             references.AddRange(Basic.Reference.Assemblies.Net100.References.All);
+        }
+
+        if (!noFramework || project.ProjectReferences.Count > 0)
+        {
+            references.Add(toolkit.Annotations);
         }
 
         var options = new CSharpCompilationOptions(
