@@ -405,6 +405,97 @@ public sealed class Spte1001Tests
         """);
 
     [Fact]
+    public Task A_zero_in_a_ulong_copy_of_an_entry_is_reported_when_the_copy_reaches_a_slot() => Verify.FixAsync(
+        """
+        using Spte;
+        using Kvm;
+
+        class Mmu
+        {
+            [SpteSlot(typeof(EptSpte))] ulong[] Table = null!;
+
+            void Reset(int i)
+            {
+                ulong old = Table[i];
+                old = {|SPTE1001:0|};
+                Table[i] = old;
+            }
+
+            void Chain(int i)
+            {
+                ulong first = {|SPTE1001:0|};
+                ulong second = first;
+                ref ulong slot = ref Table[i];
+                slot = second;
+            }
+        }
+        """,
+        """
+        using Spte;
+        using Kvm;
+
+        class Mmu
+        {
+            [SpteSlot(typeof(EptSpte))] ulong[] Table = null!;
+
+            void Reset(int i)
+            {
+                ulong old = Table[i];
+                old = EptSpte.NonPresentValue;
+                Table[i] = old;
+            }
+
+            void Chain(int i)
+            {
+                ulong first = EptSpte.NonPresentValue;
+                ulong second = first;
+                ref ulong slot = ref Table[i];
+                slot = second;
+            }
+        }
+        """);
+
+    // Found by the precision probe on a real kernel (docs/benchmarks.md §6): a running maximum
+    // over entries, started at 0, was reported although the 0 never reaches a slot.
+    [Fact]
+    public Task A_zero_in_a_ulong_copy_of_an_entry_that_never_reaches_a_slot_stays_silent() => Verify.DiagnosticsAsync(
+        """
+        using System;
+        using Spte;
+        using Kvm;
+
+        class Scan
+        {
+            [SpteSlot(typeof(EptSpte))] ulong[] Table = null!;
+
+            ulong Largest()
+            {
+                ulong best = 0;
+                for (var i = 0; i < Table.Length; i++)
+                {
+                    if (Table[i] > best)
+                    {
+                        best = Table[i];
+                    }
+                }
+
+                return best;
+            }
+
+            void Log(int i)
+            {
+                ulong seen = Table[i];
+                Console.WriteLine(seen);
+                seen = 0;
+                ulong a, b;
+                (a, b) = (Table[0], Table[1]);
+                (a, b) = (0, 0);
+                Console.WriteLine(seen + a + b);
+            }
+        }
+        """);
+
+    [Fact]
     public Task A_default_parameter_value_is_reported_without_a_fix() => Verify.DiagnosticsAsync(
         """
         using Kvm;

@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
 using Spte.Analyzers.Symbols;
 
 namespace Spte.Analyzers.Flow;
@@ -37,4 +38,11 @@ internal readonly struct BlockScope
 
     /// <summary>The format of the slot local <paramref name="local"/>, if it is one.</summary>
     public FormatInfo? LocalSlot(ILocalSymbol local) => _flows.Flow(_operation, Owner).LocalSlot(local);
+
+    /// <summary>The format a value stored into <paramref name="target"/> becomes an entry of (<see cref="SlotFlow.StoreSlot"/> for a local).</summary>
+    public FormatInfo? StoreSlot(IOperation target) =>
+        target is ILocalReferenceOperation local ? StoreSlot(local.Local) : SlotOf(target);
+
+    /// <summary>The format a value stored into <paramref name="local"/> becomes an entry of.</summary>
+    public FormatInfo? StoreSlot(ILocalSymbol local) => _flows.Flow(_operation, Owner).StoreSlot(local);
 }

@@ -19,8 +19,8 @@ internal static class Destinations
         var value = operation.ClimbToConsumer();
         return value.Parent switch
         {
-            ISimpleAssignmentOperation assignment when assignment.Value == value => scope.SlotOf(assignment.Target),
-            IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => scope.LocalSlot(declarator.Symbol),
+            ISimpleAssignmentOperation assignment when assignment.Value == value => scope.StoreSlot(assignment.Target),
+            IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => scope.StoreSlot(declarator.Symbol),
             IFieldInitializerOperation field => FirstSlot(field.InitializedFields, scope.Model),
             IPropertyInitializerOperation property => FirstSlot(property.InitializedProperties, scope.Model),
             IReturnOperation ret => scope.Model.Slot(ret.EnclosingFunction(scope.Owner)),

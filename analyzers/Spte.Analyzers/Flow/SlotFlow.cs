@@ -28,6 +28,12 @@ namespace Spte.Analyzers.Flow;
 /// compound assignment or <c>++</c>/<c>--</c> is not a slot: it holds arithmetic on an entry (a
 /// masked field, a shifted PFN), not an entry.
 /// </para>
+/// <para>
+/// A value <c>ulong</c> local (not <c>ref</c>) is a copy, not the slot it was read from: a zero
+/// stored into it becomes a zero entry only if the local's value reaches a slot in turn (stored,
+/// returned or passed as one, directly or through other locals). <see cref="StoreSlot"/> answers
+/// for stores; <see cref="LocalSlot"/> still counts copies, which presence tests need.
+/// </para>
 /// </summary>
 internal sealed class SlotFlow
 {
@@ -37,6 +43,7 @@ internal sealed class SlotFlow
     private readonly SpteModel _model;
     private readonly Dictionary<ILocalSymbol, FormatInfo?> _locals = new(SymbolEqualityComparer.Default);
     private readonly HashSet<ILocalSymbol> _arithmetic = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<ILocalSymbol> _reachesSlot = new(SymbolEqualityComparer.Default);
 
     private readonly Func<ILocalSymbol, FormatInfo?> _localSlot;
 
@@ -114,6 +121,16 @@ internal sealed class SlotFlow
     /// <summary>The format of the slot local <paramref name="local"/>, if it is one.</summary>
     public FormatInfo? LocalSlot(ILocalSymbol local) =>
         _locals.TryGetValue(local, out var format) ? format : null;
+
+    /// <summary>
+    /// The format a value stored into <paramref name="local"/> ends up as an entry of: the local's
+    /// slot, except for a value <c>ulong</c> local whose value never reaches a slot (a copy of an
+    /// entry used as a number: <c>ulong best = 0; … if (_spt[i] &gt; best) best = _spt[i];</c>).
+    /// </summary>
+    public FormatInfo? StoreSlot(ILocalSymbol local) =>
+        local.RefKind == RefKind.None && _model.Shape(local.Type) == RawShape.Scalar && !_reachesSlot.Contains(local)
+            ? null
+            : LocalSlot(local);
 
     /// <summary>
     /// The operand a raw value's slot-ness comes from (<c>p</c> in <c>p + 1</c>, <c>a</c> in
@@ -221,6 +238,12 @@ internal sealed class SlotFlow
                 if (LocalSlot(local) is { } format)
                 {
                     changed |= Merge(RootLocal(value), format);
+
+                    // Through a ref local the value lands in the slot; through a value local only if that one reaches a slot.
+                    if (local.RefKind != RefKind.None || _reachesSlot.Contains(local))
+                    {
+                        changed |= ReachesSlot(RootLocal(value));
+                    }
                 }
             }
 
@@ -231,7 +254,12 @@ internal sealed class SlotFlow
 
             foreach (var (target, format, value) in stored)
             {
-                changed |= Merge(RootLocal(value), format ?? SlotOf(target));
+                var slot = format ?? SlotOf(target);
+                changed |= Merge(RootLocal(value), slot);
+                if (slot is not null)
+                {
+                    changed |= ReachesSlot(RootLocal(value));
+                }
             }
 
             if (!changed)
@@ -334,6 +362,8 @@ internal sealed class SlotFlow
             _arithmetic.Add(local);
         }
     }
+
+    private bool ReachesSlot(ILocalSymbol? local) => local is not null && _reachesSlot.Add(local);
 
     private bool IsCandidate(ILocalSymbol local) => _model.Shape(local.Type) != RawShape.None;
 

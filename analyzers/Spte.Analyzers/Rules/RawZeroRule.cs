@@ -67,13 +67,13 @@ internal static class RawZeroRule
         {
             case ISimpleAssignmentOperation { IsRef: false } assignment
                 when model.Shape(assignment.Target.Type) == RawShape.Scalar && ZeroValues.HasRawZero(assignment.Value, model):
-                Check(context, scope.SlotOf(assignment.Target), assignment.Value, model);
+                Check(context, scope.StoreSlot(assignment.Target), assignment.Value, model);
                 break;
             case IVariableDeclaratorOperation { Initializer: { } initializer } declarator
                 when declarator.Symbol.RefKind == RefKind.None
                 && model.Shape(declarator.Symbol.Type) == RawShape.Scalar
                 && ZeroValues.HasRawZero(initializer.Value, model):
-                Check(context, scope.LocalSlot(declarator.Symbol), initializer.Value, model);
+                Check(context, scope.StoreSlot(declarator.Symbol), initializer.Value, model);
                 break;
             case IFieldInitializerOperation initializer when ZeroValues.HasRawZero(initializer.Value, model):
                 foreach (var field in initializer.InitializedFields)
@@ -311,7 +311,7 @@ internal static class RawZeroRule
             }
             else if (scope.Model.Shape(element.Type) == RawShape.Scalar && ZeroValues.HasRawZero(value.Elements[i], scope.Model))
             {
-                Check(context, scope.SlotOf(element), value.Elements[i], scope.Model);
+                Check(context, scope.StoreSlot(element), value.Elements[i], scope.Model);
             }
         }
     }
