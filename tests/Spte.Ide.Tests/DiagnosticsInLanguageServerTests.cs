@@ -40,15 +40,19 @@ public sealed class DiagnosticsInLanguageServerTests
             });
 
             var all = new[] { ("SPTE1001", MmuSource.Spte1001Line), ("SPTE1002", MmuSource.Spte1002Line), ("SPTE1003", MmuSource.Spte1003Line) };
-            await WaitForAsync(lsp, uri, found => all.All(found.Contains), cancel.Token);
+            var (_, errors) = await WaitForAsync(lsp, uri, found => all.All(found.Contains), cancel.Token);
+
+            // The file uses generated members (Raw): had the generator not run in the server, they would be compiler errors here.
+            Assert.Empty(errors);
 
             await lsp.NotifyAsync("textDocument/didChange", new JsonObject
             {
                 ["textDocument"] = new JsonObject { ["uri"] = uri, ["version"] = 2 },
                 ["contentChanges"] = new JsonArray(new JsonObject { ["text"] = MmuSource.Spte1001Fixed }),
             });
-            var after = await WaitForAsync(lsp, uri, found => !found.Contains(all[0]), cancel.Token);
+            var (after, errorsAfter) = await WaitForAsync(lsp, uri, found => !found.Contains(all[0]), cancel.Token);
             Assert.Equal(all[1..].ToHashSet(), after);
+            Assert.Empty(errorsAfter);
 
             await lsp.RequestAsync("shutdown", null, cancel.Token);
             await lsp.NotifyAsync("exit", null);
@@ -66,8 +70,8 @@ public sealed class DiagnosticsInLanguageServerTests
         },
     };
 
-    /// <summary>Reads published diagnostics for <paramref name="uri"/> until a set satisfies <paramref name="done"/>; returns its SPTE rules and lines.</summary>
-    private static async Task<HashSet<(string Id, int Line)>> WaitForAsync(
+    /// <summary>Reads published diagnostics for <paramref name="uri"/> until a set satisfies <paramref name="done"/>; returns its SPTE rules and lines, and the other errors (compiler errors) with it.</summary>
+    private static async Task<(HashSet<(string Id, int Line)> Spte, string[] Errors)> WaitForAsync(
         LspConnection lsp, string uri, Func<HashSet<(string Id, int Line)>, bool> done, CancellationToken cancel)
     {
         var last = new HashSet<(string Id, int Line)>();
@@ -79,15 +83,23 @@ public sealed class DiagnosticsInLanguageServerTests
                 continue;
             }
 
-            last = Spte(message.GetProperty("params").GetProperty("diagnostics"));
+            var diagnostics = message.GetProperty("params").GetProperty("diagnostics");
+            last = Spte(diagnostics);
             if (done(last))
             {
-                return last;
+                return (last, CompilerErrors(diagnostics));
             }
         }
 
         throw new InvalidOperationException("The server exited; last SPTE diagnostics: " + string.Join(", ", last));
     }
+
+    /// <summary>Error-severity diagnostics (LSP severity 1) that are not the toolkit's, as "code: message".</summary>
+    private static string[] CompilerErrors(JsonElement diagnostics) =>
+        [.. diagnostics.EnumerateArray()
+            .Where(d => d.TryGetProperty("severity", out var severity) && severity.GetInt32() == 1
+                && !(d.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.String && code.GetString()!.StartsWith("SPTE", StringComparison.Ordinal)))
+            .Select(d => $"{(d.TryGetProperty("code", out var code) ? code.ToString() : "?")}: {d.GetProperty("message").GetString()}")];
 
     private static HashSet<(string Id, int Line)> Spte(JsonElement diagnostics) =>
         diagnostics.EnumerateArray()

@@ -91,6 +91,14 @@ public sealed partial class KvmVm<T> : KvmVm
             switch (change.Change)
             {
                 case KvmMrChange.Delete:
+                    FlushShadowMemslot(change.Old!);
+                    if (change.Old!.Backing.OwnedBySlot)
+                    {
+                        // The flush dropped every mapping of it, so its frames can back the next slot.
+                        Kvm.Memory.ReleaseGuestRam(change.Old.Backing.FirstPfn, change.Old.Backing.Pages);
+                    }
+
+                    break;
                 case KvmMrChange.Move:
                     FlushShadowMemslot(change.Old!);
                     break;

@@ -51,6 +51,9 @@ internal sealed class HostMemory
     private int _arraysCreated;
     private ulong _nextRamPfn = GuestRamBasePfn;
 
+    /// <summary>Released runs of guest RAM (first frame, length in frames, 1 GiB multiples), reused first-fit.</summary>
+    private readonly List<(ulong First, ulong Pages)> _freeRam = [];
+
     /// <summary>Creates host memory with room for <paramref name="pageTableBudget"/> page-table pages.</summary>
     /// <param name="pageTableBudget">How many page-table pages may be in use at once.</param>
     /// <param name="maxPhyAddr">The host's MAXPHYADDR; every frame lies below it.</param>
@@ -218,14 +221,25 @@ internal sealed class HostMemory
 
     /// <summary>
     /// Reserves <paramref name="pages"/> frames of guest RAM, 1 GiB aligned (the VMM's
-    /// <c>mmap</c> of guest memory; KVM's <c>userspace_addr</c>). Reserved frames are never freed.
+    /// <c>mmap</c> of guest memory; KVM's <c>userspace_addr</c>): a run released before if one
+    /// is long enough, else fresh frames.
     /// </summary>
     /// <returns>The first frame.</returns>
     public ulong ReserveGuestRam(ulong pages)
     {
         ArgumentOutOfRangeException.ThrowIfZero(pages);
+        var aligned = (pages + GuestRamAlignmentPages - 1) & ~(GuestRamAlignmentPages - 1);
         lock (_lock)
         {
+            var reuse = _freeRam.FindIndex(run => run.Pages >= aligned);
+            if (reuse >= 0)
+            {
+                var run = _freeRam[reuse];
+                _freeRam[reuse] = (run.First + aligned, run.Pages - aligned);
+                _freeRam.RemoveAll(static r => r.Pages == 0);
+                return run.First;
+            }
+
             var first = _nextRamPfn;
             var end = first + pages;
             if (end > 1UL << (MaxPhyAddr - PageShift))
@@ -235,6 +249,28 @@ internal sealed class HostMemory
 
             _nextRamPfn = (end + GuestRamAlignmentPages - 1) & ~(GuestRamAlignmentPages - 1);
             return first;
+        }
+    }
+
+    /// <summary>
+    /// Gives back a run <see cref="ReserveGuestRam"/> returned (the VMM's <c>munmap</c> once a
+    /// deleted slot's memory is no longer mapped by anyone): its bytes are dropped, so the next
+    /// reservation of the run reads zeros, as fresh anonymous memory does.
+    /// </summary>
+    public void ReleaseGuestRam(ulong firstPfn, ulong pages)
+    {
+        var aligned = (pages + GuestRamAlignmentPages - 1) & ~(GuestRamAlignmentPages - 1);
+        foreach (var pfn in _ramBytes.Keys)
+        {
+            if (pfn >= firstPfn && pfn < firstPfn + aligned)
+            {
+                _ramBytes.TryRemove(pfn, out _);
+            }
+        }
+
+        lock (_lock)
+        {
+            _freeRam.Add((firstPfn, aligned));
         }
     }
 

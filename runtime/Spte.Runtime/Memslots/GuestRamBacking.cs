@@ -44,8 +44,9 @@ internal sealed class GuestRamBacking
     private readonly IMmuNotifier? _notifier;
     private readonly object _mmapLock = new();
 
-    internal GuestRamBacking(HostMemory host, ulong firstPfn, ulong pages, IMmuNotifier? notifier)
+    internal GuestRamBacking(HostMemory host, ulong firstPfn, ulong pages, IMmuNotifier? notifier, bool ownedBySlot = false)
     {
+        OwnedBySlot = ownedBySlot;
         _host = host;
         _notifier = notifier;
         FirstPfn = firstPfn;
@@ -53,6 +54,9 @@ internal sealed class GuestRamBacking
         _written = new ulong[(pages + 63) / 64];
         _zeroMapped = new ulong[(pages + 63) / 64];
     }
+
+    /// <summary>Whether the memory was mapped for one slot alone (the convenience overload), so deleting the slot unmaps it; the VMM's own memory outlives its slots.</summary>
+    public bool OwnedBySlot { get; }
 
     /// <summary>The frame behind the slot's first page, unless replaced.</summary>
     public ulong FirstPfn { get; }

@@ -202,7 +202,7 @@ internal sealed class KvmMemslots
         return old is null
             ? new MemslotChange(KvmMrChange.Create, null, memory is { } vmm
                 ? new KvmMemorySlot(id, asId, baseGfn, npages, flags, vmm.Backing, vmm.Offset)
-                : new KvmMemorySlot(id, asId, baseGfn, npages, flags, NewBacking(host, npages)))
+                : new KvmMemorySlot(id, asId, baseGfn, npages, flags, new GuestRamBacking(host, host.ReserveGuestRam(npages), npages, Notifier, ownedBySlot: true)))
             : new MemslotChange(KvmMrChange.Move, old, old.With(baseGfn, flags));
     }
 

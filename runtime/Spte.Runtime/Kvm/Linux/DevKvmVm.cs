@@ -99,9 +99,17 @@ internal sealed unsafe class DevKvmVm : IKvmVm
     public IKvmVcpu CreateVcpu(int id)
     {
         var fd = new Fd(_fd.Ioctl(KvmIoctl.CreateVcpu, id, "KVM_CREATE_VCPU"), $"vCPU {id}");
-        var vcpu = new DevKvmVcpu(this, id, fd, _kvm);
-        _vcpus.Add(vcpu);
-        return vcpu;
+        try
+        {
+            var vcpu = new DevKvmVcpu(this, id, fd, _kvm);
+            _vcpus.Add(vcpu);
+            return vcpu;
+        }
+        catch
+        {
+            fd.Dispose();
+            throw;
+        }
     }
 
     /// <inheritdoc/>
