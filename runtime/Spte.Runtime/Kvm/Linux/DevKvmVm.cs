@@ -43,7 +43,7 @@ internal sealed unsafe class DevKvmVm : IKvmVm
         _slots.TryGetValue(slot, out var old);
 
         // A new slot gets fresh memory the backend owns; a change keeps the slot's memory, as a VMM passes the same userspace_addr.
-        var fresh = old is null && memorySize != 0 ? HostMapping.Anonymous((memorySize + PageSize - 1) & ~(PageSize - 1)) : null;
+        var fresh = old is null && memorySize != 0 ? HostMapping.Anonymous(memorySize) : null;
         try
         {
             Change(slot, guestPhysAddr, memorySize, flags, fresh is null ? old : new MappedSlot(slot >> 16, guestPhysAddr, memorySize, fresh, 0, Owned: true));
@@ -59,7 +59,7 @@ internal sealed unsafe class DevKvmVm : IKvmVm
     public VmmMemory MapMemory(ulong size)
     {
         ArgumentOutOfRangeException.ThrowIfZero(size);
-        return new DevKvmMemory(HostMapping.Anonymous((size + PageSize - 1) & ~(PageSize - 1)));
+        return new DevKvmMemory(HostMapping.Anonymous(size));
     }
 
     /// <inheritdoc/>

@@ -22,10 +22,11 @@ internal sealed unsafe class HostMapping : IDisposable
     /// <summary>The mapped length in bytes.</summary>
     public ulong Length { get; }
 
-    /// <summary>Maps <paramref name="length"/> bytes of zero-filled memory, reserving no swap (a guest of many GiB touches few of them).</summary>
+    /// <summary>Maps <paramref name="length"/> bytes, rounded up to whole pages, of zero-filled memory, reserving no swap (a guest of many GiB touches few of them).</summary>
     /// <exception cref="KvmException">mmap failed (its errno: ENOMEM for more than the address space holds).</exception>
     public static HostMapping Anonymous(ulong length)
     {
+        length = (length + 4095) & ~4095UL;
         var address = LibC.Mmap(0, (nuint)length, LibC.ProtRead | LibC.ProtWrite, LibC.MapPrivate | LibC.MapAnonymous | LibC.MapNoReserve, -1, 0);
         return address == LibC.MapFailed
             ? throw Errno.Exception($"mmap of {length} bytes failed")

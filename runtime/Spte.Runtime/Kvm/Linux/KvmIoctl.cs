@@ -15,7 +15,6 @@ internal static class KvmIoctl
     internal const nuint EnableCap = 0x4068AEA3;
     internal const nuint ClearDirtyLog = 0xC018AEC0;
     internal const nuint Run = 0xAE80;
-    internal const nuint GetRegs = 0x8090AE81;
     internal const nuint SetRegs = 0x4090AE82;
     internal const nuint GetSregs = 0x8138AE83;
     internal const nuint SetSregs = 0x4138AE84;
@@ -33,7 +32,5 @@ internal static class KvmIoctl
     internal const uint ExitHlt = 5;
     internal const uint ExitMmio = 6;
     internal const uint ExitShutdown = 8;
-    internal const uint ExitFailEntry = 9;
-    internal const uint ExitIntr = 10;
     internal const uint ExitInternalError = 17;
 }
