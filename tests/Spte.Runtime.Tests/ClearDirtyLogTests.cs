@@ -82,11 +82,22 @@ public class ClearDirtyLogTests
         vm.CheckInvariants().ThrowIfViolated();
     }
 
-    [Theory]
-    [MemberData(nameof(Mmus))]
-    public void Initially_set_marks_every_page_dirty_and_keeps_a_large_leaf_until_a_clear_reaches_it(CpuVendor vendor, bool tdpMmu)
+    /// <summary>Each MMU, and the TDP MMU with and without <c>eager_page_split</c> (the legacy MMU never splits eagerly).</summary>
+    public static TheoryData<CpuVendor, bool, bool> MmusAndSplit => new()
     {
-        var vm = CreateVm(vendor, tdpMmu);
+        { CpuVendor.Intel, true, true },
+        { CpuVendor.Intel, true, false },
+        { CpuVendor.Intel, false, true },
+        { CpuVendor.Amd, true, true },
+        { CpuVendor.Amd, true, false },
+        { CpuVendor.Amd, false, true },
+    };
+
+    [Theory]
+    [MemberData(nameof(MmusAndSplit))]
+    public void Initially_set_marks_every_page_dirty_and_keeps_a_large_leaf_until_a_clear_reaches_it(CpuVendor vendor, bool tdpMmu, bool eagerSplit)
+    {
+        var vm = CreateVm(vendor, tdpMmu, eagerSplit);
         vm.SetUserMemoryRegion(0, 0, 4 * MiB);
         var vcpu = vm.CreateVcpu(0);
         vcpu.Guest.Add(GuestAccess.Write(0x3000, 3)).Add(GuestAccess.Write(0x203000, 3));
@@ -104,10 +115,14 @@ public class ClearDirtyLogTests
         VmDriver.RunToHalt(vcpu);
         Assert.Equal(taken, vm.MmuStats[MmuStat.PfTaken]);
 
-        // Clearing pages 0..63 write-protects the large leaf over them, not the other one.
+        // Clearing pages 0..63 reaches the large leaf over them, not the other one: an eager split
+        // makes it 4K leafs and protects the cleared ones; without, the large leaf is protected.
         vm.ClearDirtyLog(0, 0, [ulong.MaxValue], 64);
-        Assert.Equal((PgLevel.Pg2M, false), Leaf(vcpu, 0x3000));
+        var split = tdpMmu && eagerSplit;
+        Assert.Equal((split ? PgLevel.Pg4K : PgLevel.Pg2M, false), Leaf(vcpu, 0x3000));
+        Assert.Equal(split ? (PgLevel.Pg4K, true) : (PgLevel.Pg2M, false), Leaf(vcpu, 0x40000));
         Assert.Equal((PgLevel.Pg2M, true), Leaf(vcpu, 0x203000));
+        Assert.Equal(split ? 1 : 0, vm.MmuStats[MmuStat.HugePagesSplit]);
         vm.CheckInvariants().ThrowIfViolated();
 
         // The next write maps 4K and is logged; the pages never cleared stay dirty.
@@ -184,11 +199,12 @@ public class ClearDirtyLogTests
     /// only the protection of the word's last GFN reaches.
     /// </summary>
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void An_initially_set_clear_protects_the_large_leaf_over_a_words_last_gfn_too(bool tdpMmu)
+    [InlineData(true, true)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public void An_initially_set_clear_protects_the_large_leaf_over_a_words_last_gfn_too(bool tdpMmu, bool eagerSplit)
     {
-        var h = new MmuHarness<EptSpte>(MmioSpteMask.Vmx, tdpMmu: tdpMmu);
+        var h = new MmuHarness<EptSpte>(MmioSpteMask.Vmx, tdpMmu: tdpMmu, eagerPageSplit: eagerSplit);
         var backing = new GuestRamBacking(h.Host, h.Host.ReserveGuestRam(2048 + 32) + 32, 2048, h.Memslots.Notifier);
         h.Memslots.Commit(new MemslotChange(KvmMrChange.Create, null, new KvmMemorySlot(0, 0, 32, 2048, KvmMemFlags.None, backing)));
         Assert.Equal(PageFaultResult.Fixed, h.Fault(480 << 12));
@@ -203,9 +219,21 @@ public class ClearDirtyLogTests
         h.Mmu.WriteProtectDirtyGfns(slot, cleared, initiallySet: true);
 
         Assert.False(Spte<EptSpte>.IsWritablePte(h.Last(480 << 12).Spte));
-        Assert.Equal(PgLevel.Pg2M, h.Last(520 << 12).Level);
-        Assert.False(Spte<EptSpte>.IsWritablePte(h.Last(520 << 12).Spte));
-        Assert.False(Spte<EptSpte>.IsMmuWritableSpte(h.Last(520 << 12).Spte));
+        if (tdpMmu && eagerSplit)
+        {
+            // The split reached the 2M leaf over the word's last GFN (a read of never-written
+            // memory: the zero page, read-only): its 4K parts map it, past the word too.
+            Assert.Equal(PgLevel.Pg4K, h.Last(520 << 12).Level);
+            Assert.False(Spte<EptSpte>.IsWritablePte(h.Last(520 << 12).Spte));
+            Assert.Equal((PgLevel.Pg4K, true), (h.Last(600 << 12).Level, h.Last(600 << 12).Spte.IsPresent));
+        }
+        else
+        {
+            Assert.Equal(PgLevel.Pg2M, h.Last(520 << 12).Level);
+            Assert.False(Spte<EptSpte>.IsWritablePte(h.Last(520 << 12).Spte));
+            Assert.False(Spte<EptSpte>.IsMmuWritableSpte(h.Last(520 << 12).Spte));
+        }
+
         h.AssertInvariants();
     }
 
@@ -300,8 +328,8 @@ public class ClearDirtyLogTests
 
     private static KvmErrno Errno(Action ioctl) => Assert.Throws<KvmException>(ioctl).Errno;
 
-    private static KvmVm CreateVm(CpuVendor vendor, bool tdpMmu) =>
-        new Kvm(new HostCpu(vendor)) { ModuleParams = new KvmModuleParams { TdpMmu = tdpMmu } }.CreateVm();
+    private static KvmVm CreateVm(CpuVendor vendor, bool tdpMmu, bool eagerSplit = true) =>
+        new Kvm(new HostCpu(vendor)) { ModuleParams = new KvmModuleParams { TdpMmu = tdpMmu, EagerPageSplit = eagerSplit } }.CreateVm();
 
     /// <summary>The level of the SPTE the walk to <paramref name="gpa"/> ends on, and whether it is a present writable leaf.</summary>
     private static (int Level, bool Writable) Leaf(KvmVcpu vcpu, ulong gpa) => vcpu switch

@@ -120,6 +120,58 @@ public abstract class ConcurrencyTests<T>
         h.Mmu.CheckInvariants([h.Cache, .. vcpus.Select(static v => v.Cache)]).ThrowIfViolated();
     }
 
+    /// <summary>
+    /// A seeded mix under the NX huge page mitigation: faults that read, write and fetch race with
+    /// eager splits as logging starts, collapses as it stops, recovery passes and zaps. Whoever
+    /// loses a compare-exchange on a large leaf retries; the trees, page counters and the recovery
+    /// list stay consistent.
+    /// </summary>
+    [Fact]
+    public void Faults_race_with_eager_splits_fetch_splits_and_nx_recovery()
+    {
+        var h = new MmuHarness<T>(Mmio, budget: 1 << 14, nxHugePages: true);
+        var slot = h.AddSlot(0, 0, 8 * MiB);
+        var slotLock = new object();
+        var vcpus = new ConcurrentBag<Vcpu>();
+        using var local = new ThreadLocal<Vcpu>(() => Track(vcpus, new Vcpu(h.Mmu)));
+        Parallel.For(0, 8000, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            if (i % 40 == 0)
+            {
+                lock (slotLock)
+                {
+                    switch (i / 40 % 4)
+                    {
+                        case 0:
+                            slot = h.SetFlags(slot, KvmMemFlags.LogDirtyPages);
+                            h.Mmu.SlotTrySplitHugePages(slot, PgLevel.Pg4K);
+                            h.Mmu.WrprotSlot(slot, PgLevel.Pg4K);
+                            break;
+                        case 1:
+                            slot = h.SetFlags(slot, KvmMemFlags.None);
+                            h.Mmu.ZapCollapsibleSptes(slot);
+                            break;
+                        case 2:
+                            h.Mmu.RecoverNxHugePages(3);
+                            break;
+                        default:
+                            h.Mmu.ZapGfnRange(0, (ulong)(i % 2048), (ulong)(i % 2048) + 512);
+                            break;
+                    }
+                }
+
+                return;
+            }
+
+            var gpa = (ulong)((i * 7919) % 2048) << 12;
+            local.Value!.Fault(gpa, (i % 3) switch { 0 => PageFaultErrorCode.Write, 1 => PageFaultErrorCode.Fetch, _ => PageFaultErrorCode.User });
+        });
+        h.Mmu.Rcu.Barrier();
+        Assert.True(h.Mmu.Stats[MmuStat.HugePagesSplit] > 0);
+        Assert.True(h.Mmu.Stats[MmuStat.TablesFreed] > 0);
+        h.Mmu.CheckInvariants([h.Cache, .. vcpus.Select(static v => v.Cache)]).ThrowIfViolated();
+    }
+
     private static Vcpu Track(ConcurrentBag<Vcpu> all, Vcpu vcpu)
     {
         all.Add(vcpu);

@@ -14,10 +14,10 @@ namespace Spte.Runtime.Tests;
 internal sealed class MmuHarness<T>
     where T : struct, IKvmSpte<T>
 {
-    public MmuHarness(MmioSpteMask mmio, int budget = 4096, int maxPhyAddr = 46, int rootLevel = PgLevel.Root4Level, int maxHugePageLevel = PgLevel.Pg1G, bool tdpMmu = true)
+    public MmuHarness(MmioSpteMask mmio, int budget = 4096, int maxPhyAddr = 46, int rootLevel = PgLevel.Root4Level, int maxHugePageLevel = PgLevel.Pg1G, bool tdpMmu = true, bool eagerPageSplit = true, bool nxHugePages = false)
     {
         Host = new HostMemory(budget, maxPhyAddr);
-        Mmu = new KvmMmu<T>(Host, Memslots, new KvmMmuOptions { Mmio = mmio, RootLevel = rootLevel, MaxHugePageLevel = maxHugePageLevel, TdpMmu = tdpMmu });
+        Mmu = new KvmMmu<T>(Host, Memslots, new KvmMmuOptions { Mmio = mmio, RootLevel = rootLevel, MaxHugePageLevel = maxHugePageLevel, TdpMmu = tdpMmu, EagerPageSplit = eagerPageSplit, NxHugePages = nxHugePages });
         Cache = new MemoryCache<T>(Host);
         Root = Mmu.GetRoot(0, Cache);
     }

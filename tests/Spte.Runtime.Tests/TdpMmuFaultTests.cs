@@ -232,7 +232,7 @@ public abstract class TdpMmuFaultTests<T>
     }
 
     [Fact]
-    public void A_write_to_a_large_page_while_logging_zaps_it_and_maps_at4_k()
+    public void A_write_to_a_large_page_while_logging_splits_it_and_maps_the_written_page_writable()
     {
         var h = Harness();
         var slot = h.AddSlot(0, 0, 2 * MiB);
@@ -242,9 +242,18 @@ public abstract class TdpMmuFaultTests<T>
         h.Mmu.WrprotSlot(slot, PgLevel.Pg4K);
         Assert.Equal(PageFaultResult.Fixed, h.Fault(0x5000, PageFaultErrorCode.Present | PageFaultErrorCode.Write));
         Assert.Equal(PgLevel.Pg4K, h.Last(0x5000).Level);
+        Assert.True(Spte<T>.IsWritablePte(h.Last(0x5000).Spte));
+
+        // tdp_mmu_split_huge_page: the other 511 pages stay mapped, read-only as the large leaf was.
         Assert.Equal(0, h.Mmu.Stats[MmuStat.Pages2M]);
-        Assert.Equal(1, h.Mmu.Stats[MmuStat.Pages4K]);
+        Assert.Equal(512, h.Mmu.Stats[MmuStat.Pages4K]);
+        Assert.Equal(1, h.Mmu.Stats[MmuStat.HugePagesSplit]);
+        Assert.Equal(0, h.Mmu.Stats[MmuStat.SptesZapped]);
+        Assert.Equal(PgLevel.Pg4K, h.Last(0x6000).Level);
+        Assert.False(Spte<T>.IsWritablePte(h.Last(0x6000).Spte));
+        Assert.Equal(h.Last(0x5000).Spte.Pfn + 1, h.Last(0x6000).Spte.Pfn);
         Assert.True(slot.IsDirty(5));
+        Assert.False(slot.IsDirty(6));
         h.AssertInvariants();
     }
 

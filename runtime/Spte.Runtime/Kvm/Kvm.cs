@@ -57,6 +57,11 @@ public sealed class Kvm : IKvm
             throw new KvmException(KvmErrno.EINVAL, $"guest MAXPHYADDR {guestBits} must be 32..{Cpu.MaxPhyAddr}.");
         }
 
+        if (ModuleParams.NxHugePages && !(ModuleParams.Tdp && ModuleParams.TdpMmu))
+        {
+            throw new NotSupportedException("The NX huge page mitigation is modelled for the TDP MMU only (kvm.tdp_mmu=Y with EPT/NPT); the legacy MMU's is not.");
+        }
+
         if (type == KvmVmType.Tdx && !ModuleParams.TdpMmu)
         {
             throw new KvmException(KvmErrno.EINVAL, "TDX VMs need the TDP MMU (kvm.tdp_mmu=Y).");
@@ -72,7 +77,7 @@ public sealed class Kvm : IKvm
         if (Cpu.Vendor == CpuVendor.Intel)
         {
             var caps = new EptCapabilities { MaxPhyAddr = Cpu.MaxPhyAddr, ExecuteOnly = Cpu.EptExecuteOnly, Supports1G = Cpu.Supports1GPages };
-            var options = new KvmMmuOptions { TdpMmu = ModuleParams.TdpMmu, ProveMmu = ModuleParams.ProveMmu, RootLevel = rootLevel, MaxHugePageLevel = maxHuge, Mmio = type == KvmVmType.Tdx ? MmioSpteMask.Tdx : MmioSpteMask.Vmx };
+            var options = new KvmMmuOptions { TdpMmu = ModuleParams.TdpMmu, ProveMmu = ModuleParams.ProveMmu, EagerPageSplit = ModuleParams.EagerPageSplit, NxHugePages = ModuleParams.NxHugePages, RootLevel = rootLevel, MaxHugePageLevel = maxHuge, Mmio = type == KvmVmType.Tdx ? MmioSpteMask.Tdx : MmioSpteMask.Vmx };
             return new KvmVm<EptSpte>(this, type, guestBits, options, ve => new EptWalker(Memory, caps, ve));
         }
 
@@ -82,7 +87,7 @@ public sealed class Kvm : IKvm
         }
 
         var nptCaps = new NptCapabilities { MaxPhyAddr = Cpu.MaxPhyAddr, Supports1G = Cpu.Supports1GPages };
-        var nptOptions = new KvmMmuOptions { TdpMmu = ModuleParams.TdpMmu, ProveMmu = ModuleParams.ProveMmu, RootLevel = rootLevel, MaxHugePageLevel = maxHuge, Mmio = MmioSpteMask.Npt(Cpu.MaxPhyAddr) };
+        var nptOptions = new KvmMmuOptions { TdpMmu = ModuleParams.TdpMmu, ProveMmu = ModuleParams.ProveMmu, EagerPageSplit = ModuleParams.EagerPageSplit, NxHugePages = ModuleParams.NxHugePages, RootLevel = rootLevel, MaxHugePageLevel = maxHuge, Mmio = MmioSpteMask.Npt(Cpu.MaxPhyAddr) };
         return new KvmVm<NptSpte>(this, type, guestBits, nptOptions, _ => new NptWalker(Memory, nptCaps));
     }
 

@@ -6,6 +6,8 @@ namespace Spte.Runtime;
 /// </summary>
 public sealed record KvmModuleParams
 {
+    private readonly int _nxHugePagesRecoveryRatio = 60;
+
     /// <summary>
     /// <c>kvm.tdp_mmu</c>: true (the default) builds EPT/NPT with the TDP MMU; false with the
     /// legacy MMU (shadow pages, rmaps, faults under the write lock), as <c>tdp_mmu=N</c> does.
@@ -38,4 +40,29 @@ public sealed record KvmModuleParams
     /// the VM bugged. Off (the default), a write costs one test of a field.
     /// </summary>
     public bool ProveMmu { get; init; }
+
+    /// <summary>
+    /// <c>kvm.eager_page_split</c>: true (the default) splits a slot's huge pages to 4K when dirty
+    /// logging starts, and under <c>KVM_DIRTY_LOG_INITIALLY_SET</c> when <c>KVM_CLEAR_DIRTY_LOG</c>
+    /// first reaches them; false leaves them large (write-protected) until a write faults on each,
+    /// which splits that one. The TDP MMU only, as in KVM.
+    /// </summary>
+    public bool EagerPageSplit { get; init; } = true;
+
+    /// <summary>
+    /// <c>kvm.nx_huge_pages</c>, the iTLB multihit mitigation (KVM's "auto" turns it on only on
+    /// affected CPUs, so off is the default): large leafs are made non-executable, an instruction
+    /// fetch from one splits it and maps the fetched page 4K and executable, and the tables made
+    /// that way are counted (<see cref="Mmu.MmuStat.NxLpageSplits"/>) so
+    /// <see cref="KvmVm.RecoverNxHugePages"/> can zap them back to huge pages.
+    /// </summary>
+    public bool NxHugePages { get; init; }
+
+    /// <summary><c>kvm.nx_huge_pages_recovery_ratio</c>: each recovery pass zaps 1/ratio of the split tables (KVM's default 60; 0 never recovers).</summary>
+    /// <exception cref="System.ArgumentOutOfRangeException">The ratio is negative (the kernel's parameter is unsigned).</exception>
+    public int NxHugePagesRecoveryRatio
+    {
+        get => _nxHugePagesRecoveryRatio;
+        init => _nxHugePagesRecoveryRatio = value >= 0 ? value : throw new System.ArgumentOutOfRangeException(nameof(value), value, "nx_huge_pages_recovery_ratio is unsigned.");
+    }
 }

@@ -130,6 +130,15 @@ public abstract class KvmVm : IKvmVm
     /// </summary>
     public abstract void ReplaceHostPage(ulong gpa, bool shareReadOnly);
 
+    /// <summary>
+    /// One pass of KVM's NX huge page recovery thread (<c>kvm-nx-lpage-recovery</c>, which runs
+    /// every <c>nx_huge_pages_recovery_period_ms</c>): zaps 1/<see cref="KvmModuleParams.NxHugePagesRecoveryRatio"/>
+    /// of the tables instruction fetches split (<see cref="MmuStat.NxLpageSplits"/>), oldest first,
+    /// so the next data access there maps a huge page again.
+    /// </summary>
+    /// <returns>How many tables were zapped; 0 without <see cref="KvmModuleParams.NxHugePages"/>.</returns>
+    public abstract int RecoverNxHugePages();
+
     /// <summary>Checks the MMU's invariants, accounting for every vCPU's page cache.</summary>
     public abstract MmuInvariantReport CheckInvariants();
 

@@ -146,6 +146,13 @@ public sealed partial class KvmVm<T> : KvmVm
     }
 
     /// <inheritdoc/>
+    public override int RecoverNxHugePages()
+    {
+        ThrowIfBugged();
+        return Kvm.ModuleParams.NxHugePages ? Mmu.RecoverNxHugePages(Kvm.ModuleParams.NxHugePagesRecoveryRatio) : 0;
+    }
+
+    /// <inheritdoc/>
     public override bool AgeGuestRange(ulong gpa, ulong size)
     {
         ThrowIfBugged();
@@ -197,8 +204,8 @@ public sealed partial class KvmVm<T> : KvmVm
     }
 
     /// <summary>
-    /// KVM's <c>kvm_mmu_slot_apply_flags</c>: turning dirty logging on write-protects the slot
-    /// (no PML: 4K granularity), except under <c>KVM_DIRTY_LOG_INITIALLY_SET</c>, where every page
+    /// KVM's <c>kvm_mmu_slot_apply_flags</c>: turning dirty logging on splits the slot's huge
+    /// pages (<c>eager_page_split</c>) and write-protects the slot (no PML: 4K granularity), except under <c>KVM_DIRTY_LOG_INITIALLY_SET</c>, where every page
     /// counts as dirty already and large leafs stay until <c>KVM_CLEAR_DIRTY_LOG</c> reaches
     /// them; turning it off zaps the tables that can be collapsed back into large pages.
     /// </summary>
@@ -209,6 +216,11 @@ public sealed partial class KvmVm<T> : KvmVm
             if (InitiallySet)
             {
                 return;
+            }
+
+            if (Mmu.Options.EagerPageSplit)
+            {
+                Mmu.SlotTrySplitHugePages(@new, PgLevel.Pg4K);
             }
 
             Mmu.WrprotSlot(@new, PgLevel.Pg4K);

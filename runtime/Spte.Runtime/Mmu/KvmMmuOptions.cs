@@ -22,6 +22,12 @@ internal sealed record KvmMmuOptions
     /// </summary>
     public bool ShadowPaging { get; init; }
 
+    /// <summary>KVM's <c>eager_page_split</c>: split huge pages when dirty logging starts (or when <c>KVM_CLEAR_DIRTY_LOG</c> reaches them) rather than on the first write to each.</summary>
+    public bool EagerPageSplit { get; init; } = true;
+
+    /// <summary>KVM's <c>nx_huge_pages</c> (the iTLB multihit mitigation): large leafs never execute; an instruction fetch maps 4K.</summary>
+    public bool NxHugePages { get; init; }
+
     /// <summary>KVM's <c>CONFIG_KVM_PROVE_MMU</c>: check every SPTE write (<see cref="KvmMmu{T}.ProveMmuSpteWrite"/>).</summary>
     public bool ProveMmu { get; init; }
 

@@ -103,6 +103,16 @@ internal sealed class KvmMmuPage<T>
     /// </summary>
     internal bool Unsync { get; set; }
 
+    /// <summary>
+    /// The table was made because an instruction fetch could not use a large leaf (the NX huge
+    /// page mitigation, <c>sp-&gt;nx_huge_page_disallowed</c>): later faults must not replace it
+    /// with a large leaf, or the guest would fetch, split and map large again in a loop.
+    /// </summary>
+    internal bool NxHugePageDisallowed { get; set; }
+
+    /// <summary>Where the page is in the VM's list of recovery candidates (<c>possible_nx_huge_page_link</c>); null when not listed.</summary>
+    internal System.Collections.Generic.LinkedListNode<KvmMmuPage<T>>? PossibleNxHugePageLink { get; set; }
+
     /// <summary>Set by <c>kvm_tdp_mmu_invalidate_all_roots</c>, cleared when the root is zapped.</summary>
     internal bool ScheduledRootToZap { get; set; }
 

@@ -56,11 +56,16 @@ internal sealed partial class KvmMmu<T>
         }
 
         fault.MapWritable = !slot.IsReadOnly && hostPte.Writable;
-        fault.GoalLevel = KvmMmuMaxMappingLevel(slot, fault.Gfn, fault.MaxLevel);
 
-        // kvm_mmu_hugepage_adjust: a large leaf maps the head frame. KvmMmuMaxMappingLevel allowed
-        // the level only where guest and host frames are aligned alike and no host page in the
-        // range was replaced, so the head frame is this frame rounded down.
+        // kvm_mmu_hugepage_adjust: the NX huge page mitigation keeps a fetch at 4K, after the
+        // level it could have had is noted for the accounting of the tables that fetch makes.
+        fault.HugePageDisallowed = fault.Exec && Options.NxHugePages;
+        fault.ReqLevel = KvmMmuMaxMappingLevel(slot, fault.Gfn, fault.MaxLevel);
+        fault.GoalLevel = fault.HugePageDisallowed ? PgLevel.Pg4K : fault.ReqLevel;
+
+        // A large leaf maps the head frame. KvmMmuMaxMappingLevel allowed the level only where
+        // guest and host frames are aligned alike and no host page in the range was replaced, so
+        // the head frame is this frame rounded down.
         fault.Pfn = hostPte.Pfn & ~(PgLevel.PagesPerHpage(fault.GoalLevel) - 1);
         return PageFaultResult.Continue;
     }

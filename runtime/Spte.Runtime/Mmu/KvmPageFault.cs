@@ -16,6 +16,12 @@ internal struct KvmPageFault
     public bool MapWritable;
     public int MaxLevel;
     public int GoalLevel;
+
+    /// <summary>The level the slot and host allow (<c>req_level</c>), before the NX huge page mitigation lowers <see cref="GoalLevel"/>.</summary>
+    public int ReqLevel;
+
+    /// <summary>An instruction fetch under the NX huge page mitigation: no large leaf may map it (<c>huge_page_disallowed</c>).</summary>
+    public bool HugePageDisallowed;
     public long MmuSeq;
 
     /// <summary>The access the guest's entries allow (<c>walker-&gt;pte_access</c>); all of it for a direct fault.</summary>
@@ -28,6 +34,8 @@ internal struct KvmPageFault
     public ulong TraceSpte;
 
     public readonly bool Write => (ErrorCode & PageFaultErrorCode.Write) != 0;
+
+    public readonly bool Exec => (ErrorCode & PageFaultErrorCode.Fetch) != 0;
 
     public readonly bool Present => (ErrorCode & PageFaultErrorCode.Present) != 0;
 

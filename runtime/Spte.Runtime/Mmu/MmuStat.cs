@@ -62,4 +62,10 @@ public enum MmuStat
 
     /// <summary><c>pf_guest</c>: shadow-paging faults the guest's own tables raised, reflected to the guest as its #PF.</summary>
     PfGuest,
+
+    /// <summary>Large leafs split into a table of smaller ones (KVM's <c>kvm_mmu_split_huge_page</c> tracepoint): eager splits and splits on fault.</summary>
+    HugePagesSplit,
+
+    /// <summary><c>nx_lpage_splits</c>: tables that exist only because an instruction fetch could not use a large leaf (the NX huge page mitigation), each a candidate for recovery.</summary>
+    NxLpageSplits,
 }

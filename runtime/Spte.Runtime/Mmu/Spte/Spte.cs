@@ -53,6 +53,9 @@ internal static class Spte<T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsLastSpte(T spte, int level) => level == PgLevel.Pg4K || IsLargePte(spte);
 
+    /// <summary><c>is_executable_pte</c>: the execute bit set (EPT) and the no-execute bit clear (NPT); each format has one of the two.</summary>
+    public static bool IsExecutablePte(T spte) => (spte.Raw & (T.ShadowXMask | T.ShadowNxMask)) == T.ShadowXMask;
+
     /// <summary><c>is_writable_pte</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsWritablePte(T spte) => (spte.Raw & T.PtWritableMask) != 0;
@@ -147,6 +150,28 @@ internal static class Spte<T>
     {
         var spte = (old.Raw & ~T.SpteBaseAddrMask) | ((newPfn << HostMemory.PageShift) & T.SpteBaseAddrMask);
         spte &= ~(T.PtWritableMask | T.ShadowHostWritableMask | T.ShadowMmuWritableMask | T.ShadowAccessedMask);
+        return T.FromRaw(spte);
+    }
+
+    /// <summary>
+    /// KVM's <c>make_huge_page_split_spte</c>: child <paramref name="index"/> of a table at
+    /// <paramref name="childLevel"/> replacing the large leaf <paramref name="huge"/> — the same
+    /// bits, the frame advanced to that child's part of the page, the page-size bit dropped at 4K.
+    /// With <paramref name="makeExecutable"/> (the NX huge page mitigation, which kept the large
+    /// leaf from executing) a 4K child may execute again.
+    /// </summary>
+    public static T MakeHugePageSplitSpte(T huge, int childLevel, int index, bool makeExecutable)
+    {
+        var spte = huge.Raw | (((ulong)index * PgLevel.PagesPerHpage(childLevel)) << HostMemory.PageShift);
+        if (childLevel == PgLevel.Pg4K)
+        {
+            spte &= ~T.PtPageSizeMask;
+            if (makeExecutable)
+            {
+                spte = (spte & ~T.ShadowNxMask) | T.ShadowXMask;
+            }
+        }
+
         return T.FromRaw(spte);
     }
 

@@ -20,6 +20,8 @@ internal sealed partial class TdpMmu<T>
     /// <item>every live table is reachable (no leak), and the page counters match;</item>
     /// <item>every leaf maps, inside a memslot, the frame the host maps there; writable implies
     /// MMU-writable implies host-writable; read-only slots have no writable leaf;</item>
+    /// <item>under the NX huge page mitigation no large leaf is executable, and every table on the
+    /// recovery list is live and marked, as many as <c>nx_lpage_splits</c> counts;</item>
     /// <item>the host's page-table pages in use equal the live tables plus those awaiting their
     /// grace period plus the pages in <paramref name="caches"/> (when given), and every cached
     /// page is a fresh table of non-present entries.</item>
@@ -57,6 +59,7 @@ internal sealed partial class TdpMmu<T>
             }
         }
 
+        CheckPossibleNxHugePages(check);
         check.CountersMatch(live, pages);
         if (caches is not null)
         {
@@ -103,7 +106,31 @@ internal sealed partial class TdpMmu<T>
             else
             {
                 check.CheckLeaf(spte, sp.AsId, gfn, sp.Level, where);
+                if (Options.NxHugePages && sp.Level > PgLevel.Pg4K && Spte<T>.IsExecutablePte(spte))
+                {
+                    check.Fail($"{where}: large leaf {spte} is executable under the NX huge page mitigation.");
+                }
+
                 pages[sp.Level]++;
+            }
+        }
+    }
+
+    private void CheckPossibleNxHugePages(MmuInvariantCheck<T> check)
+    {
+        lock (_pagesLock)
+        {
+            foreach (var sp in _possibleNxHugePages)
+            {
+                if (PageOf(sp.Pfn) != sp || !sp.NxHugePageDisallowed)
+                {
+                    check.Fail($"{sp} is an NX recovery candidate but {(PageOf(sp.Pfn) != sp ? "not live" : "not marked")}.");
+                }
+            }
+
+            if (_possibleNxHugePages.Count != Stats[MmuStat.NxLpageSplits])
+            {
+                check.Fail($"nx_lpage_splits is {Stats[MmuStat.NxLpageSplits]} but {_possibleNxHugePages.Count} tables are recovery candidates.");
             }
         }
     }

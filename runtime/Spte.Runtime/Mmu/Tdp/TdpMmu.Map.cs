@@ -68,14 +68,19 @@ internal sealed partial class TdpMmu<T>
     /// <summary>
     /// The loop of <c>kvm_tdp_mmu_map</c>: walk to the goal level, linking a fresh table (from the
     /// topped-up cache) wherever an entry is non-present; give up and retry when an entry is
-    /// frozen or a compare-exchange loses a race. A large leaf above the goal level is zapped
-    /// (frozen, then non-present) rather than split; the retried fault builds the lower table.
+    /// frozen or a compare-exchange loses a race. A large leaf above the goal level is split
+    /// (<c>tdp_mmu_split_huge_page</c>) and the walk steps into its parts.
     /// </summary>
     private PageFaultResult TdpMmuMap(KvmMmuPage<T> root, ref KvmPageFault fault, MemoryCache<T> cache)
     {
         for (var iter = new TdpIter<T>(_kvm, root, PgLevel.Pg4K, fault.Gfn); iter.Valid && iter.Gfn < fault.Gfn + 1; iter.Next())
         {
             fault.Trace(iter.Level, iter.OldSpte);
+            if (Options.NxHugePages)
+            {
+                DisallowedHugepageAdjust(ref fault, iter.OldSpte, iter.Level);
+            }
+
             if (iter.OldSpte.IsFrozen)
             {
                 Stats.Increment(MmuStat.FrozenSpteSeen);
@@ -92,18 +97,21 @@ internal sealed partial class TdpMmu<T>
                 continue;
             }
 
-            if (iter.OldSpte.IsPresent)
-            {
-                TdpMmuZapSpteAtomic(ref iter);
-                return PageFaultResult.Retry;
-            }
-
+            // Non-present, or a large leaf above the goal level, which is split in place (its
+            // parts map the same memory, so vCPUs using the rest of it do not fault again).
             var sp = AllocSp(cache, iter.Level - 1, iter.Gfn, iter.AsId, PageOf(iter.TablePfn), iter.Index);
-            if (!TdpMmuLinkSp(ref iter, sp))
+            sp.NxHugePageDisallowed = fault.HugePageDisallowed;
+            if (!(iter.OldSpte.IsPresent ? TdpMmuSplitHugePage(ref iter, sp, shared: true) : TdpMmuLinkSp(ref iter, sp)))
             {
                 // Another vCPU changed the entry first: free the unused table right away.
                 Host.FreePageTable(sp.Pfn);
                 return PageFaultResult.Retry;
+            }
+
+            // Only a table standing where a large leaf was allowed can be recovered into one.
+            if (fault.HugePageDisallowed && fault.ReqLevel >= iter.Level)
+            {
+                TrackPossibleNxHugePage(sp);
             }
         }
 
@@ -123,7 +131,9 @@ internal sealed partial class TdpMmu<T>
         }
         else
         {
-            newSpte = Spte<T>.MakeSpte(iter.Level, fault.Pfn, SpteAccess.All, fault.MapWritable);
+            // make_spte: under the NX huge page mitigation no large leaf executes.
+            var access = iter.Level > PgLevel.Pg4K && Options.NxHugePages ? SpteAccess.All & ~SpteAccess.Exec : SpteAccess.All;
+            newSpte = Spte<T>.MakeSpte(iter.Level, fault.Pfn, access, fault.MapWritable);
         }
 
         var result = PageFaultResult.Fixed;

@@ -210,7 +210,9 @@ internal sealed partial class TdpMmu<T>
         if (isLeaf != wasLeaf)
         {
             Stats.Add(PageStat(level), isLeaf ? 1 : -1);
-            if (wasLeaf)
+
+            // A large leaf replaced by a table of its parts (a split) maps the same memory still.
+            if (wasLeaf && !isPresent)
             {
                 Stats.Increment(MmuStat.SptesZapped);
             }
@@ -274,7 +276,11 @@ internal sealed partial class TdpMmu<T>
     private void TdpAccountMmuPage(KvmMmuPage<T> sp) => _kvm.AccountMmuPage(sp);
 
     /// <summary><c>tdp_mmu_unlink_sp</c>: the table left its tree.</summary>
-    private void TdpUnlinkSp(KvmMmuPage<T> sp) => _kvm.UnaccountMmuPage(sp);
+    private void TdpUnlinkSp(KvmMmuPage<T> sp)
+    {
+        UntrackPossibleNxHugePage(sp);
+        _kvm.UnaccountMmuPage(sp);
+    }
 
     /// <summary><c>tdp_mmu_free_sp</c>: the frame goes back to the host.</summary>
     private void FreeSp(KvmMmuPage<T> sp) => _kvm.FreeMmuPage(sp);
