@@ -7,6 +7,7 @@ using Spte.Benchmarks;
 // run over N formats spends its time; `mmu-scale CSV [C_OUTPUT | C-sync=C_OUTPUT ...]` times the runtime's MMU
 // from 1K to 1M mapped pages and merges the C references' runs (best of each) (scripts/mmu-scale.sh runs both);
 // `mmu-legacy` times the legacy MMU beside the TDP MMU on the same workloads;
+// `mmu-stress [--gib N] [--threads N] [--ops N] [--seed N] ...` runs KVM's mmu_stress_test stages on the model, exit 1 on any violation or leak;
 // `mmu-plot CSV PNG` plots per-fault cost from that CSV; anything else goes to BenchmarkDotNet.
 switch (args)
 {
@@ -23,6 +24,8 @@ switch (args)
     case ["mmu-legacy"]:
         MmuLegacy.Run();
         return 0;
+    case ["mmu-stress", .. var options]:
+        return MmuStress.Run(options);
     case ["mmu-plot", var csv, var png]:
         MmuPlot.Write(csv, png);
         return 0;
