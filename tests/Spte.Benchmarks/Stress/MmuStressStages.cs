@@ -64,9 +64,10 @@ internal sealed partial class MmuStressRun<T>
     }
 
     /// <summary>
-    /// Stops dirty logging first (zapping what could collapse), then one zap per segment: a
-    /// random GFN range (as an MMU notifier's invalidation, under the write lock), and half-way
-    /// a fast zap of every root (the vCPUs reload theirs).
+    /// Stops dirty logging first (zapping what could collapse), then one zap per segment: a GFN
+    /// range (as an MMU notifier's invalidation, under the write lock) from somewhere in a random
+    /// vCPU's previous slice, mapped and left behind, into its current one, which it is faulting
+    /// in meanwhile; half-way, a fast zap of every root instead (the vCPUs reload theirs).
     /// </summary>
     private void ZapSegment(int segment)
     {
@@ -85,29 +86,36 @@ internal sealed partial class MmuStressRun<T>
         }
         else
         {
-            var firstGfn = MmuStressOptions.FirstGpa >> HostMemory.PageShift;
-            var start = firstGfn + (ulong)_random.NextInt64((long)_options.GuestPages);
-            var length = 1 + (ulong)_random.NextInt64((long)(_options.SlotBytes >> HostMemory.PageShift));
-            Vm.Mmu.ZapGfnRange(0, start, start + length);
+            var vcpu = _vcpus[_random.Next(_vcpus.Length)];
+            var (behind, _) = Share(vcpu, Math.Max(0, segment - 1), HostSegments);
+            var (ahead, end) = Share(vcpu, segment, HostSegments);
+            var start = behind + ((ulong)_random.NextInt64((long)((ahead - behind) / HostMemory.PageSize)) * HostMemory.PageSize);
+            var stop = ahead + ((ulong)_random.NextInt64(1, (long)((end - ahead) / HostMemory.PageSize) + 1) * HostMemory.PageSize);
+            Vm.Mmu.ZapGfnRange(0, start >> HostMemory.PageShift, stop >> HostMemory.PageShift);
         }
 
         _hostOps++;
     }
 
-    /// <summary>Per pair of segments: delete a slot and create it again; move another away and back. Each flushes with a fast zap.</summary>
+    /// <summary>
+    /// Per pair of segments: delete a slot and create it again; move another away and back. Each
+    /// flushes with a fast zap. The slot deleted or moved away is one a vCPU is about to write in
+    /// this segment, so its writes there exit as MMIO, and the MMIO SPTEs they leave go stale
+    /// when the slot comes back (a new memslot generation).
+    /// </summary>
     private void MemslotSegment(int segment)
     {
         switch (segment % 4)
         {
             case 0:
-                _changedSlot = _random.Next(Vm.SlotCount);
+                _changedSlot = SlotAhead(segment);
                 Vm.Delete(_changedSlot);
                 break;
             case 1:
                 Vm.Create(_changedSlot);
                 break;
             case 2:
-                _changedSlot = _random.Next(Vm.SlotCount);
+                _changedSlot = SlotAhead(segment);
                 Vm.Move(_changedSlot, away: true);
                 break;
             default:
@@ -116,6 +124,15 @@ internal sealed partial class MmuStressRun<T>
         }
 
         _hostOps++;
+    }
+
+    /// <summary>The slot under a random page in the second half of a random vCPU's slice of <paramref name="segment"/>.</summary>
+    private int SlotAhead(int segment)
+    {
+        var (first, end) = Share(_vcpus[_random.Next(_vcpus.Length)], segment, HostSegments);
+        var half = (end - first) / 2;
+        var gpa = first + half + (ulong)_random.NextInt64((long)half);
+        return (int)((gpa - MmuStressOptions.FirstGpa) / _options.SlotBytes);
     }
 
     /// <summary>
