@@ -17,6 +17,7 @@ internal sealed partial class KvmMmu<T>
     public PageFaultResult FaultinPfn(ref KvmPageFault fault)
     {
         fault.MmuSeq = MmuInvalidateSeq;
+        fault.MmioGeneration = Memslots.MmioGeneration;
         var slot = Memslots.GfnToMemslot(fault.AsId, fault.Gfn);
         fault.Slot = slot;
         if (slot is null)

@@ -24,6 +24,13 @@ internal struct KvmPageFault
     public bool HugePageDisallowed;
     public long MmuSeq;
 
+    /// <summary>
+    /// The memslot generation read before faultin looked the slot up: an MMIO SPTE carries it, as
+    /// KVM's carries the generation of the memslots the fault used (an update in progress keeps
+    /// the old one until the fault's SRCU section ends), so a slot created meanwhile makes it stale.
+    /// </summary>
+    public uint MmioGeneration;
+
     /// <summary>The access the guest's entries allow (<c>walker-&gt;pte_access</c>); all of it for a direct fault.</summary>
     public SpteAccess PteAccess;
 

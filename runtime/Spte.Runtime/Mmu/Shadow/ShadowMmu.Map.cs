@@ -118,7 +118,7 @@ internal sealed partial class ShadowMmu<T>
                 mmioGfns[sptep.Index] = fault.Gfn;
             }
 
-            var mmio = Spte<T>.MakeMmioSpte(Options.Mmio, fault.Gfn, Memslots.MmioGeneration, SpteAccess.All);
+            var mmio = Spte<T>.MakeMmioSpte(Options.Mmio, fault.Gfn, fault.MmioGeneration, SpteAccess.All);
             if (old.Raw != mmio.Raw)
             {
                 MmuSpteSet(sptep, mmio);

@@ -127,7 +127,7 @@ internal sealed partial class TdpMmu<T>
         T newSpte;
         if (fault.Slot is null)
         {
-            newSpte = Spte<T>.MakeMmioSpte(Options.Mmio, iter.Gfn, Memslots.MmioGeneration, SpteAccess.All);
+            newSpte = Spte<T>.MakeMmioSpte(Options.Mmio, iter.Gfn, fault.MmioGeneration, SpteAccess.All);
         }
         else
         {
