@@ -11,7 +11,7 @@ using Spte.Runtime.Mmu.Spte;
 namespace Spte.Benchmarks;
 
 /// <summary>
-/// <c>mmu-stress [--gib N] [--slot-gib N] [--threads N] [--ops N] [--seed N] [--npt]</c>: KVM's
+/// <c>mmu-stress [--gib N] [--slot-gib N] [--threads N] [--ops N] [--seed N] [--hugepages] [--npt]</c>: KVM's
 /// mmu_stress_test on the model (see Stress/MmuStressRun.cs). Prints one line per stage as it
 /// ends, then per-stage totals; exits 1 on any invariant violation, leaked table, broken
 /// expectation or error.
@@ -23,7 +23,7 @@ internal static class MmuStress
         var (options, npt) = Parse(args);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"mmu-stress: {options.SlotCount} slots x {options.SlotBytes >> 20} MiB = {options.GuestPages * 4096 >> 30} GiB of guest from 4 GiB, one {options.SlotBytes >> 20} MiB host mapping behind every slot, " +
-            $"{options.Threads} vCPUs, {(npt ? "NPT" : "EPT")}, 4K, target {options.Ops:N0} ops, seed {options.Seed}; load average {File.ReadAllText("/proc/loadavg").Trim()}"));
+            $"{options.Threads} vCPUs, {(npt ? "NPT" : "EPT")}, {(options.HugePages ? "2M huge pages" : "4K")}, target {options.Ops:N0} ops, seed {options.Seed}; load average {File.ReadAllText("/proc/loadavg").Trim()}"));
         var report = npt
             ? new MmuStressRun<NptSpte>(options, MmioSpteMask.Npt(46), host => new NptWalker(host, new NptCapabilities())).Execute(Print)
             : new MmuStressRun<EptSpte>(options, MmioSpteMask.Vmx, host => new EptWalker(host, new EptCapabilities(), veInfo: null)).Execute(Print);
@@ -38,17 +38,32 @@ internal static class MmuStress
         for (var i = 0; i < args.Count; i++)
         {
             string Value() => ++i < args.Count ? args[i] : throw new ArgumentException($"{args[i - 1]} needs a value");
-            options = args[i] switch
+            switch (args[i])
             {
-                "--gib" => options with { GuestBytes = (ulong)Number(Value()) << 30 },
-                "--slot-gib" => options with { SlotBytes = (ulong)Number(Value()) << 30 },
-                "--threads" => options with { Threads = (int)Number(Value()) },
-                "--ops" => options with { Ops = Number(Value()) },
-                "--seed" => options with { Seed = (int)Number(Value()) },
-                "--npt" => options,
-                var other => throw new ArgumentException($"unknown option {other}; usage: mmu-stress [--gib N] [--slot-gib N] [--threads N] [--ops N] [--seed N] [--npt]"),
-            };
-            npt |= args[i] == "--npt";
+                case "--gib":
+                    options = options with { GuestBytes = (ulong)Number(Value()) << 30 };
+                    break;
+                case "--slot-gib":
+                    options = options with { SlotBytes = (ulong)Number(Value()) << 30 };
+                    break;
+                case "--threads":
+                    options = options with { Threads = (int)Number(Value()) };
+                    break;
+                case "--ops":
+                    options = options with { Ops = Number(Value()) };
+                    break;
+                case "--seed":
+                    options = options with { Seed = (int)Number(Value()) };
+                    break;
+                case "--hugepages":
+                    options = options with { HugePages = true };
+                    break;
+                case "--npt":
+                    npt = true;
+                    break;
+                default:
+                    throw new ArgumentException($"unknown option {args[i]}; usage: mmu-stress [--gib N] [--slot-gib N] [--threads N] [--ops N] [--seed N] [--hugepages] [--npt]");
+            }
         }
 
         options.Validate();
@@ -59,21 +74,21 @@ internal static class MmuStress
     private static long Number(string text) => long.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
 
     private static void Print(MmuStressStageResult r) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"round {r.Round} {Name(r.Stage),-13} {r.Ops,13:N0} ops {r.Elapsed.TotalSeconds,7:F2} s {Rate(r.Ops, r.Elapsed),12:N0} ops/s | faults {r.Faults:N0} (fast {r.FastFaults:N0}, retry {r.Retries:N0}, mmio {r.MmioExits:N0}, enomem {r.Enomem:N0}, recovered {r.Recovered:N0}) " +
+        $"round {r.Round} {Name(r.Stage),-13} {r.Ops,13:N0} ops {r.Elapsed.TotalSeconds,7:F2} s {Rate(r.Ops, r.Elapsed),12:N0} ops/s | faults {r.Faults:N0} (fast {r.FastFaults:N0}, retry {r.Retries:N0}, frozen {r.FrozenSeen:N0}, mmio {r.MmioExits:N0}, stale mmio {r.StaleMmioSptes:N0}, enomem {r.Enomem:N0}, recovered {r.Recovered:N0}) " +
         $"| check {r.CheckTime.TotalSeconds:F2} s, violations {r.Violations}, leaked {r.Leaked}, peak WS {r.PeakWorkingSet >> 20} MiB{(r.Failures.Count > 0 ? " | FAILED: " + string.Join("; ", r.Failures.Take(3)) : string.Empty)}"));
 
     private static void Summarize(MmuStressReport report)
     {
         Console.WriteLine();
-        Console.WriteLine("| stage | runs | ops | elapsed s | ops/s | faults | fast | retries | MMIO exits | ENOMEM | recovered | check s | violations | leaked | peak WS MiB |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| stage | runs | ops | elapsed s | ops/s | faults | fast | retries | frozen seen | MMIO exits | stale MMIO | ENOMEM | recovered | check s | violations | leaked | peak WS MiB |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var g in report.Stages.GroupBy(static s => s.Stage))
         {
             var elapsed = TimeSpan.FromTicks(g.Sum(static s => s.Elapsed.Ticks));
             var ops = g.Sum(static s => s.Ops);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {Name(g.Key)} | {g.Count()} | {ops:N0} | {elapsed.TotalSeconds:F1} | {Rate(ops, elapsed):N0} | {g.Sum(static s => s.Faults):N0} | {g.Sum(static s => s.FastFaults):N0} | {g.Sum(static s => s.Retries):N0} | " +
-                $"{g.Sum(static s => s.MmioExits):N0} | {g.Sum(static s => s.Enomem):N0} | {g.Sum(static s => s.Recovered):N0} | {g.Sum(static s => s.CheckTime.TotalSeconds):F1} | {g.Sum(static s => s.Violations)} | {g.Sum(static s => s.Leaked)} | {g.Max(static s => s.PeakWorkingSet) >> 20} |"));
+                $"| {Name(g.Key)} | {g.Count()} | {ops:N0} | {elapsed.TotalSeconds:F1} | {Rate(ops, elapsed):N0} | {g.Sum(static s => s.Faults):N0} | {g.Sum(static s => s.FastFaults):N0} | {g.Sum(static s => s.Retries):N0} | {g.Sum(static s => s.FrozenSeen):N0} | " +
+                $"{g.Sum(static s => s.MmioExits):N0} | {g.Sum(static s => s.StaleMmioSptes):N0} | {g.Sum(static s => s.Enomem):N0} | {g.Sum(static s => s.Recovered):N0} | {g.Sum(static s => s.CheckTime.TotalSeconds):F1} | {g.Sum(static s => s.Violations)} | {g.Sum(static s => s.Leaked)} | {g.Max(static s => s.PeakWorkingSet) >> 20} |"));
         }
 
         var work = TimeSpan.FromTicks(report.Stages.Sum(static s => s.Elapsed.Ticks));

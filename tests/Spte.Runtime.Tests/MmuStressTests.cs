@@ -38,7 +38,7 @@ public abstract class MmuStressTests<T>
         Assert.Empty(report.Failures);
         Assert.Equal(0, report.Violations);
         Assert.Equal(0, report.Leaked);
-        Assert.True(report.Ok);
+        Assert.True(report.Ok, string.Join(Environment.NewLine, report.Failures));
         Assert.Equal(Enum.GetValues<MmuStressStage>(), report.Stages.Select(static s => s.Stage));
         var pages = (long)Tiny.GuestPages;
         Assert.Equal(pages, report.Stages.Single(static s => s.Stage == MmuStressStage.Rewrite).FastFaults);
@@ -62,9 +62,25 @@ public sealed class EptMmuStressTests : MmuStressTests<EptSpte>
     {
         var report = new MmuStressRun<EptSpte>(Tiny with { Ops = (8 * (long)Tiny.GuestPages) + 1 }, Mmio, Walker).Execute();
 
-        Assert.True(report.Ok);
+        Assert.True(report.Ok, string.Join(Environment.NewLine, report.Failures));
         Assert.Equal(2, report.Stages.Count(static s => s.Stage == MmuStressStage.FaultIn));
         Assert.Equal(1, report.Stages.Single(static s => s.Stage == MmuStressStage.Teardown).Round);
+    }
+
+    /// <summary>
+    /// The test's <c>-H</c>: writes map 2M leafs (far fewer faults than pages), dirty logging
+    /// splits them eagerly (one fast fault per page on the rewrite), turning it off collapses them
+    /// again under the shared lock while the vCPUs fault.
+    /// </summary>
+    [Fact]
+    public void With_huge_pages_faults_map_2M_and_every_stage_holds()
+    {
+        var report = new MmuStressRun<EptSpte>(Tiny with { HugePages = true }, Mmio, Walker).Execute();
+
+        Assert.True(report.Ok, string.Join(Environment.NewLine, report.Failures));
+        var pages = (long)Tiny.GuestPages;
+        Assert.InRange(report.Stages.Single(static s => s.Stage == MmuStressStage.FaultIn).Faults, pages / 512, (pages / 256) - 1);
+        Assert.Equal(pages, report.Stages.Single(static s => s.Stage == MmuStressStage.Rewrite).FastFaults);
     }
 
     /// <summary>The review's bug written into every zap path (0 where EPT needs suppress-#VE): the driver must count it, not pass.</summary>

@@ -28,6 +28,9 @@ internal sealed record MmuStressOptions
     /// <summary>Operations to reach at least: whole rounds of the stage sequence run until the count is reached.</summary>
     public long Ops { get; init; } = 100_000_000;
 
+    /// <summary>The test's <c>-H</c>: the memory is backed by 2M huge pages, so the MMU maps 2M leafs where it can (else 4K only, as the test's <c>MADV_NOHUGEPAGE</c>).</summary>
+    public bool HugePages { get; init; }
+
     /// <summary>Seeds the host's choices: which ranges the zap stage zaps and which slots the memslot stage changes.</summary>
     public int Seed { get; init; } = 1;
 

@@ -40,6 +40,8 @@ internal enum MmuStressStage
 /// <param name="FastFaults">Faults fixed by the lockless fast path.</param>
 /// <param name="Retries">Faults that returned <c>RET_PF_RETRY</c>.</param>
 /// <param name="MmioExits">Accesses that exited as MMIO (a GPA with no slot).</param>
+/// <param name="StaleMmioSptes">MMIO SPTEs found with an old memslot generation and rebuilt (a slot came back over them).</param>
+/// <param name="FrozenSeen">Times a fault's walk met a frozen SPTE (another thread's removal or split in flight) and backed off.</param>
 /// <param name="Enomem">Faults that failed with ENOMEM.</param>
 /// <param name="Recovered">Accesses that failed with ENOMEM and completed on a retry.</param>
 /// <param name="Elapsed">Wall time of the stage's work, checks excluded.</param>
@@ -56,6 +58,8 @@ internal sealed record MmuStressStageResult(
     long FastFaults,
     long Retries,
     long MmioExits,
+    long StaleMmioSptes,
+    long FrozenSeen,
     long Enomem,
     long Recovered,
     TimeSpan Elapsed,

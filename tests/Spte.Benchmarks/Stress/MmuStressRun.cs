@@ -187,7 +187,7 @@ internal sealed partial class MmuStressRun<T>
     {
         using var process = Process.GetCurrentProcess();
         return new MmuStressStageResult(
-            stage, round, delta.Accesses + delta.HostOps, delta.Faults, delta.FastFaults, delta.Retries, delta.MmioExits, delta.Enomem, delta.Recovered,
+            stage, round, delta.Accesses + delta.HostOps, delta.Faults, delta.FastFaults, delta.Retries, delta.MmioExits, delta.StaleMmioSptes, delta.FrozenSeen, delta.Enomem, delta.Recovered,
             elapsed, log.CheckTime, log.Violations, log.Leaked, process.PeakWorkingSet64, log.Failures);
     }
 
@@ -196,18 +196,18 @@ internal sealed partial class MmuStressRun<T>
         var stats = Vm.Mmu.Stats;
         return new Counters(
             _vcpus.Sum(static v => v.Accesses), _vcpus.Sum(static v => v.Faults), _vcpus.Sum(static v => v.MmioExits), _vcpus.Sum(static v => v.Enomem), _vcpus.Sum(static v => v.Recovered),
-            stats[MmuStat.PfFast], stats[MmuStat.PfRetry], stats[MmuStat.SptesZapped], _hostOps);
+            stats[MmuStat.PfFast], stats[MmuStat.PfRetry], stats[MmuStat.MmioSpteStale], stats[MmuStat.FrozenSpteSeen], stats[MmuStat.SptesZapped], _hostOps);
     }
 
     /// <summary>What the vCPUs do in a stage: access every page of their share with <paramref name="Kind"/>, in <paramref name="Segments"/> pieces.</summary>
     private sealed record VcpuWork(GuestAccessKind Kind, int Segments, bool ResetContext = false, AllocationFailureWindow<T>? Window = null);
 
     /// <summary>Counters summed over the vCPUs and the MMU; subtracting two gives what a stage did.</summary>
-    private readonly record struct Counters(long Accesses, long Faults, long MmioExits, long Enomem, long Recovered, long FastFaults, long Retries, long SptesZapped, long HostOps)
+    private readonly record struct Counters(long Accesses, long Faults, long MmioExits, long Enomem, long Recovered, long FastFaults, long Retries, long StaleMmioSptes, long FrozenSeen, long SptesZapped, long HostOps)
     {
         public static Counters operator -(Counters a, Counters b) => new(
             a.Accesses - b.Accesses, a.Faults - b.Faults, a.MmioExits - b.MmioExits, a.Enomem - b.Enomem, a.Recovered - b.Recovered,
-            a.FastFaults - b.FastFaults, a.Retries - b.Retries, a.SptesZapped - b.SptesZapped, a.HostOps - b.HostOps);
+            a.FastFaults - b.FastFaults, a.Retries - b.Retries, a.StaleMmioSptes - b.StaleMmioSptes, a.FrozenSeen - b.FrozenSeen, a.SptesZapped - b.SptesZapped, a.HostOps - b.HostOps);
     }
 
     /// <summary>What a stage's checks found.</summary>

@@ -13,7 +13,7 @@ namespace Spte.Benchmarks.Stress;
 /// <summary>
 /// The VM of the stress run, driven through the runtime's internals as <c>KvmVm</c> drives them
 /// (its front door runs one vCPU at a time, and this run needs several faulting at once): host
-/// memory, the TDP MMU at 4K (the test maps its memfd <c>MADV_NOHUGEPAGE</c>), one host mapping
+/// memory, the TDP MMU at 4K (the test maps its memfd <c>MADV_NOHUGEPAGE</c>) or up to 2M, one host mapping
 /// of <see cref="MmuStressOptions.SlotBytes"/> that every slot maps (the test's memfd, written
 /// once before the guest runs), and the memslot changes with the flushes KVM does for them.
 /// </summary>
@@ -31,7 +31,7 @@ internal sealed class MmuStressVm<T>
         options.Validate();
         _options = options;
         Host = new HostMemory(PageTableBudget(options), maxPhyAddr: 46);
-        Mmu = new KvmMmu<T>(Host, Memslots, new KvmMmuOptions { Mmio = mmio, MaxHugePageLevel = PgLevel.Pg4K });
+        Mmu = new KvmMmu<T>(Host, Memslots, new KvmMmuOptions { Mmio = mmio, MaxHugePageLevel = options.HugePages ? PgLevel.Pg2M : PgLevel.Pg4K });
 
         // The test fills the memfd before the guest runs, so every host page is its own: no zero page, no notifier on a write.
         Backing = Memslots.NewBacking(Host, options.SlotBytes >> HostMemory.PageShift);
@@ -99,7 +99,7 @@ internal sealed class MmuStressVm<T>
 
     /// <summary>
     /// Turns dirty logging on or off for slot <paramref name="index"/>, then does what
-    /// <c>kvm_mmu_slot_apply_flags</c> does: on, split large leafs (none at 4K) and write-protect
+    /// <c>kvm_mmu_slot_apply_flags</c> does: on, split large leafs (<c>eager_page_split</c>) and write-protect
     /// the slot under the shared lock; off, zap what could be collapsed.
     /// </summary>
     public void SetLogging(int index, bool on)
@@ -124,6 +124,9 @@ internal sealed class MmuStressVm<T>
             Mmu.ZapCollapsibleSptes(slot);
         }
     }
+
+    /// <summary>Guest pages the leafs map now (a 2M leaf maps 512).</summary>
+    public long MappedPages => Mmu.Stats[MmuStat.Pages4K] + (Mmu.Stats[MmuStat.Pages2M] * HostMemory.EntriesPerPage);
 
     /// <summary>Pages marked dirty over every slot.</summary>
     public ulong DirtyPages() =>
