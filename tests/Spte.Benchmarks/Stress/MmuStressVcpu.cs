@@ -41,8 +41,6 @@ internal sealed class MmuStressVcpu<T>
 
     public ulong EndGpa { get; }
 
-    public KvmMmuPage<T>? Root => _root;
-
     /// <summary>Guest accesses completed (translated, or exited as MMIO).</summary>
     public long Accesses { get; private set; }
 
