@@ -22,7 +22,7 @@ internal sealed partial class TdpMmu<T>
         var changed = false;
         foreach (var root in Roots)
         {
-            if (root.Invalid || root.AsId != slot.AsId)
+            if (root.Invalid || root.AsId != slot.AsId || !TryGetRoot(root))
             {
                 continue;
             }
@@ -31,6 +31,11 @@ internal sealed partial class TdpMmu<T>
             {
                 for (var iter = new TdpIter<T>(_kvm, root, minLevel, slot.BaseGfn); iter.Valid && iter.Gfn < slot.EndGfn; iter.Next())
                 {
+                    if (TdpMmuIterCondResched(ref iter, flush: false, shared: true))
+                    {
+                        continue;
+                    }
+
                     while (iter.OldSpte.IsPresent && Spte<T>.IsLastSpte(iter.OldSpte, iter.Level) && Spte<T>.IsWritablePte(iter.OldSpte))
                     {
                         if (TdpMmuSetSpteAtomic(ref iter, T.FromRaw(iter.OldSpte.Raw & ~T.PtWritableMask)))
@@ -41,6 +46,8 @@ internal sealed partial class TdpMmu<T>
                     }
                 }
             }
+
+            PutRoot(root);
         }
 
         return changed;
