@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using Spte.Runtime.Formats;
 using Spte.Runtime.Memory;
@@ -14,10 +15,10 @@ namespace Spte.Runtime.Tests;
 internal sealed class MmuHarness<T>
     where T : struct, IKvmSpte<T>
 {
-    public MmuHarness(MmioSpteMask mmio, int budget = 4096, int maxPhyAddr = 46, int rootLevel = PgLevel.Root4Level, int maxHugePageLevel = PgLevel.Pg1G, bool tdpMmu = true, bool eagerPageSplit = true, bool nxHugePages = false)
+    public MmuHarness(MmioSpteMask mmio, int budget = 4096, int maxPhyAddr = 46, int rootLevel = PgLevel.Root4Level, int maxHugePageLevel = PgLevel.Pg1G, bool tdpMmu = true, bool eagerPageSplit = true, bool nxHugePages = false, Func<bool>? needResched = null)
     {
         Host = new HostMemory(budget, maxPhyAddr);
-        Mmu = new KvmMmu<T>(Host, Memslots, new KvmMmuOptions { Mmio = mmio, RootLevel = rootLevel, MaxHugePageLevel = maxHugePageLevel, TdpMmu = tdpMmu, EagerPageSplit = eagerPageSplit, NxHugePages = nxHugePages });
+        Mmu = new KvmMmu<T>(Host, Memslots, new KvmMmuOptions { Mmio = mmio, RootLevel = rootLevel, MaxHugePageLevel = maxHugePageLevel, TdpMmu = tdpMmu, EagerPageSplit = eagerPageSplit, NxHugePages = nxHugePages, NeedResched = needResched });
         Cache = new MemoryCache<T>(Host);
         Root = Mmu.GetRoot(0, Cache);
     }

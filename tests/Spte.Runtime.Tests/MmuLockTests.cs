@@ -128,6 +128,79 @@ public class MmuLockTests
         Assert.Equal(0, Volatile.Read(ref overlaps));
     }
 
+    [Fact]
+    public void A_reader_that_yields_lets_the_pending_writer_in_before_it_reads_again()
+    {
+        var mmuLock = new MmuLock();
+        var writerRan = false;
+        var mine = mmuLock.EnterRead();
+        Assert.False(mmuLock.NeedBreak(shared: true));
+        var writer = new Thread(() =>
+        {
+            mmuLock.EnterWrite();
+            Volatile.Write(ref writerRan, true);
+            mmuLock.ExitWrite();
+        });
+        writer.Start();
+        SpinWait.SpinUntil(() => mmuLock.WriterPending);
+        Assert.True(mmuLock.NeedBreak(shared: true));
+
+        mmuLock.YieldRead();
+
+        Assert.True(Volatile.Read(ref writerRan));
+        Assert.Equal(1, mmuLock.ReadersInside);
+        MmuLock.ExitRead(mine);
+        writer.Join();
+        Assert.False(mmuLock.NeedBreak(shared: true));
+    }
+
+    [Fact]
+    public void A_writer_that_yields_lets_a_waiting_reader_in_before_it_writes_again()
+    {
+        var mmuLock = new MmuLock();
+        var readerRan = false;
+        mmuLock.EnterWrite();
+        Assert.False(mmuLock.NeedBreak(shared: false));
+        var reader = new Thread(() =>
+        {
+            var record = mmuLock.EnterRead();
+            Volatile.Write(ref readerRan, true);
+            MmuLock.ExitRead(record);
+        });
+        reader.Start();
+        SpinWait.SpinUntil(() => mmuLock.NeedBreak(shared: false));
+
+        mmuLock.YieldWrite();
+
+        Assert.True(Volatile.Read(ref readerRan));
+        Assert.Equal(0, mmuLock.ReadersInside);
+        mmuLock.ExitWrite();
+        reader.Join();
+    }
+
+    [Fact]
+    public void A_writer_waiting_behind_another_makes_the_holder_need_a_break()
+    {
+        var mmuLock = new MmuLock();
+        var secondRan = false;
+        mmuLock.EnterWrite();
+        var second = new Thread(() =>
+        {
+            mmuLock.EnterWrite();
+            Volatile.Write(ref secondRan, true);
+            mmuLock.ExitWrite();
+        });
+        second.Start();
+        SpinWait.SpinUntil(() => mmuLock.NeedBreak(shared: false));
+
+        mmuLock.YieldWrite();
+
+        Assert.True(Volatile.Read(ref secondRan));
+        mmuLock.ExitWrite();
+        second.Join();
+        Assert.False(mmuLock.NeedBreak(shared: false));
+    }
+
     /// <summary>Enters and leaves the lock for read on a new thread, and waits for that thread to end.</summary>
     private static void ReadOnceOnAnotherThread(MmuLock mmuLock)
     {

@@ -38,6 +38,11 @@ internal sealed class MmuLock
     /// <summary>1 while a writer holds the lock or waits for the readers to leave.</summary>
     private int _writer;
 
+    /// <summary>Readers held back by a writer, and writers queued behind another: the lock's waiters.</summary>
+    private int _readersWaiting;
+
+    private int _writersWaiting;
+
     /// <summary>Whether a writer holds the lock or waits for the readers to leave.</summary>
     internal bool WriterPending => Volatile.Read(ref _writer) != 0;
 
@@ -76,10 +81,54 @@ internal sealed class MmuLock
     /// <summary><c>read_unlock</c> with the record <see cref="EnterRead"/> returned: a release store, after the section's reads and writes.</summary>
     public static void ExitRead(ReaderRecord record) => Volatile.Write(ref record.Inside, 0);
 
+    /// <summary>
+    /// <c>rwlock_needbreak</c> for the holder: someone waits for the lock — a writer, when it is
+    /// held for read (<paramref name="shared"/>); anyone, when it is held for write.
+    /// </summary>
+    public bool NeedBreak(bool shared) =>
+        shared ? WriterPending : Volatile.Read(ref _readersWaiting) + Volatile.Read(ref _writersWaiting) != 0;
+
+    /// <summary>
+    /// <c>cond_resched_rwlock_read</c>: the calling thread, which holds the lock for read, steps
+    /// out and enters again. A pending writer goes first, since new readers wait behind it.
+    /// </summary>
+    public void YieldRead()
+    {
+        var record = ReferenceEquals(t_lock, this) ? t_record! : Record();
+        ExitRead(record);
+        EnterRead();
+    }
+
+    /// <summary>
+    /// <c>cond_resched_rwlock_write</c>: the calling thread, which holds the lock for write,
+    /// unlocks, waits until the waiters it saw have had their turn (at least one of each kind got
+    /// in), and locks again.
+    /// </summary>
+    public void YieldWrite()
+    {
+        var readers = Volatile.Read(ref _readersWaiting);
+        var writers = Volatile.Read(ref _writersWaiting);
+        ExitWrite();
+        var spin = default(SpinWait);
+        while ((readers != 0 && Volatile.Read(ref _readersWaiting) >= readers)
+            || (writers != 0 && Volatile.Read(ref _writersWaiting) >= writers))
+        {
+            spin.SpinOnce();
+        }
+
+        EnterWrite();
+    }
+
     /// <summary><c>write_lock</c>: waits out the other writers, then the readers already inside.</summary>
     public void EnterWrite()
     {
-        Monitor.Enter(_writers);
+        if (!Monitor.TryEnter(_writers))
+        {
+            Interlocked.Increment(ref _writersWaiting);
+            Monitor.Enter(_writers);
+            Interlocked.Decrement(ref _writersWaiting);
+        }
+
         Interlocked.Exchange(ref _writer, 1);
         var spin = default(SpinWait);
         foreach (var record in Volatile.Read(ref _readers))
@@ -101,6 +150,7 @@ internal sealed class MmuLock
     /// <summary>A writer is in or waiting: step out so it can proceed, wait for it, and enter again.</summary>
     private void EnterReadContended(ReaderRecord record)
     {
+        Interlocked.Increment(ref _readersWaiting);
         var spin = default(SpinWait);
         do
         {
@@ -113,6 +163,7 @@ internal sealed class MmuLock
             Interlocked.Exchange(ref record.Inside, 1);
         }
         while (Volatile.Read(ref _writer) != 0);
+        Interlocked.Decrement(ref _readersWaiting);
     }
 
     /// <summary>

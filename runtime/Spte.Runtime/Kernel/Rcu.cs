@@ -59,6 +59,27 @@ internal sealed class Rcu
         return new ReadSection(reader);
     }
 
+    /// <summary>
+    /// <c>rcu_read_unlock</c> of the calling thread's only section, for a walk that drops its
+    /// locks in the middle; <see cref="ResumeReadSection"/> is the <c>rcu_read_lock</c> after.
+    /// Tables unlinked in between may be freed, so the walk must restart from its root.
+    /// </summary>
+    /// <returns>False, and nothing changes, when the section is nested: an outer one still pins every table.</returns>
+    public static bool PauseReadSection()
+    {
+        if (t_reader is not { Depth: 1 } reader)
+        {
+            return false;
+        }
+
+        Volatile.Write(ref reader.Counter, 0);
+        return true;
+    }
+
+    /// <summary>Re-enters the section <see cref="PauseReadSection"/> left, as a new one.</summary>
+    public static void ResumeReadSection() =>
+        Interlocked.Exchange(ref t_reader!.Counter, Volatile.Read(ref s_gpCounter));
+
     /// <summary><c>call_rcu</c>: runs <paramref name="callback"/> after a grace period.</summary>
     public void CallRcu(Action callback)
     {

@@ -14,7 +14,7 @@ internal sealed class KvmMemorySlot
 {
     private readonly ulong[] _dirtyBitmap;
 
-    internal KvmMemorySlot(int id, int asId, ulong baseGfn, ulong npages, KvmMemFlags flags, GuestRamBacking backing, ulong backingOffset = 0, ulong[]? dirtyBitmap = null)
+    internal KvmMemorySlot(int id, int asId, ulong baseGfn, ulong npages, KvmMemFlags flags, GuestRamBacking backing, ulong backingOffset = 0, ulong[]? dirtyBitmap = null, KvmLpageInfo? lpageInfo = null)
     {
         BackingOffset = backingOffset;
         Id = id;
@@ -24,7 +24,11 @@ internal sealed class KvmMemorySlot
         Flags = flags;
         Backing = backing;
         _dirtyBitmap = dirtyBitmap ?? new ulong[(npages + 63) / 64];
+        LpageInfo = lpageInfo ?? new KvmLpageInfo(baseGfn, npages, backing.FirstPfn + backingOffset);
     }
+
+    /// <summary>The slot's <c>lpage_info</c>: which large pages may be one leaf.</summary>
+    public KvmLpageInfo LpageInfo { get; }
 
     /// <summary>The slot number within its address space.</summary>
     public int Id { get; }
@@ -143,12 +147,13 @@ internal sealed class KvmMemorySlot
     /// <summary>
     /// A copy with other flags or another base (KVM's flags-only change and move). The copy keeps
     /// the dirty bitmap when both log dirty pages, as <c>kvm_prepare_memory_region</c> reuses
-    /// <c>old-&gt;dirty_bitmap</c>; otherwise its log starts empty.
+    /// <c>old-&gt;dirty_bitmap</c>; otherwise its log starts empty. A flags-only change keeps the
+    /// <c>lpage_info</c> too (<c>new-&gt;arch = old-&gt;arch</c>); a move computes it afresh.
     /// </summary>
     internal KvmMemorySlot With(ulong baseGfn, KvmMemFlags flags)
     {
         var keep = DirtyLogging && (flags & KvmMemFlags.LogDirtyPages) != 0;
-        return new(Id, AsId, baseGfn, NPages, flags, Backing, BackingOffset, keep ? _dirtyBitmap : null);
+        return new(Id, AsId, baseGfn, NPages, flags, Backing, BackingOffset, keep ? _dirtyBitmap : null, baseGfn == BaseGfn ? LpageInfo : null);
     }
 
     /// <inheritdoc/>

@@ -31,6 +31,13 @@ internal sealed record KvmMmuOptions
     /// <summary>KVM's <c>CONFIG_KVM_PROVE_MMU</c>: check every SPTE write (<see cref="KvmMmu{T}.ProveMmuSpteWrite"/>).</summary>
     public bool ProveMmu { get; init; }
 
+    /// <summary>
+    /// The scheduler's <c>need_resched()</c> as long walks see it: asked at each step that may
+    /// yield the MMU lock. Null: only the lock's waiters make a walk yield. Tests set it to force
+    /// yields at chosen steps.
+    /// </summary>
+    public Func<bool>? NeedResched { get; init; }
+
     /// <summary>How MMIO SPTEs look.</summary>
     public required MmioSpteMask Mmio { get; init; }
 

@@ -90,6 +90,9 @@ internal sealed class KvmMmuPage<T>
     /// <summary>For a legacy page: the page is zapped and waits in the invalid list for the commit (deferred free).</summary>
     internal bool Zapped { get; set; }
 
+    /// <summary>For a page that shadows a guest table: the <c>lpage_info</c> its table counts in (see <c>account_shadowed</c>), or null outside any slot.</summary>
+    internal Memslots.KvmLpageInfo? ShadowedLpageInfo { get; set; }
+
     /// <summary>
     /// For a page that shadows a guest table (<c>!role.direct</c>): per entry, the GFN it maps or
     /// the guest table its child shadows (<c>sp-&gt;shadowed_translation</c>), which the page's

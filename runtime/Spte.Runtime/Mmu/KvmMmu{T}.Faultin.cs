@@ -73,10 +73,11 @@ internal sealed partial class KvmMmu<T>
 
     /// <summary>
     /// KVM's <c>kvm_mmu_max_mapping_level</c>: the largest level at which <paramref name="gfn"/>
-    /// of <paramref name="slot"/> may be mapped. A large page must lie wholly inside the slot
-    /// (the head/tail <c>disallow_lpage</c>), the slot's guest and host frames must be aligned
-    /// alike at that size, the host must map the range that large (no replaced page, not part
-    /// zero page and part written), and dirty logging forces 4K.
+    /// of <paramref name="slot"/> may be mapped. The slot's <c>lpage_info</c> must allow it (the
+    /// large page lies wholly inside the slot, guest and host frames are aligned alike at that
+    /// size, no shadowed guest table lies inside), the host must map the range that large (no
+    /// replaced page, not part zero page and part written: <c>host_pfn_mapping_level</c>), and
+    /// dirty logging forces 4K.
     /// </summary>
     public int KvmMmuMaxMappingLevel(KvmMemorySlot slot, ulong gfn, int maxLevel)
     {
@@ -89,8 +90,7 @@ internal sealed partial class KvmMmu<T>
         {
             var pages = PgLevel.PagesPerHpage(level);
             var start = gfn & ~(pages - 1);
-            var aligned = ((slot.BaseGfn ^ (slot.Backing.FirstPfn + slot.BackingOffset)) & (pages - 1)) == 0;
-            if (aligned && start >= slot.BaseGfn && start + pages <= slot.EndGfn
+            if (!slot.LpageInfo.Disallowed(gfn, level)
                 && !slot.Backing.AnyReplacedIn(slot.BackingIndex(start), slot.BackingIndex(start) + pages)
                 && slot.Backing.SameWrittenStateIn(slot.BackingIndex(start), slot.BackingIndex(start) + pages))
             {

@@ -107,8 +107,9 @@ internal sealed partial class KvmMmu<T>
         gpa = walk.Gpa(gva);
         fault.Gfn = walk.Gfn;
 
-        // A large SPTE only where the guest page is as large and no guest table lies inside it.
-        fault.MaxLevel = Shadow.MaxLevelOutsideGuestTables(fault.AsId, fault.Gfn, Math.Min(walk.Level, Options.MaxHugePageLevel));
+        // A large SPTE only where the guest page is as large; the slot's lpage_info then keeps
+        // it off large pages with a shadowed guest table inside.
+        fault.MaxLevel = Math.Min(walk.Level, Options.MaxHugePageLevel);
         fault.PteAccess = walk.PteAccess | SupervisorAccess;
         if (!walk.Leaf.Dirty && kind != GuestAccessKind.Write)
         {

@@ -135,6 +135,9 @@ internal sealed partial class KvmMmu<T>
         Stats.Increment(MmuStat.TablesFreed);
     }
 
+    /// <summary><c>kvm-&gt;mmu_lock</c> itself, for callers that watch who waits on it.</summary>
+    internal MmuLock MmuLock => _mmuLock;
+
     /// <summary><c>read_lock(&amp;kvm-&gt;mmu_lock)</c>; dispose the result to unlock.</summary>
     internal LockScope ReadLock() => new(_mmuLock, _mmuLock.EnterRead());
 
@@ -143,6 +146,22 @@ internal sealed partial class KvmMmu<T>
     {
         _mmuLock.EnterWrite();
         return new LockScope(_mmuLock, reader: null);
+    }
+
+    /// <summary><c>need_resched() || rwlock_needbreak(&amp;kvm-&gt;mmu_lock)</c> for a holder of the lock for read (<paramref name="shared"/>) or write.</summary>
+    internal bool MmuLockNeedBreak(bool shared) => Options.NeedResched?.Invoke() == true || _mmuLock.NeedBreak(shared);
+
+    /// <summary><c>cond_resched_rwlock_read</c> or <c>cond_resched_rwlock_write</c>: the holder lets the waiters in and takes the lock back.</summary>
+    internal void MmuLockYield(bool shared)
+    {
+        if (shared)
+        {
+            _mmuLock.YieldRead();
+        }
+        else
+        {
+            _mmuLock.YieldWrite();
+        }
     }
 
     /// <summary>A held MMU lock; disposing it unlocks. <paramref name="reader"/> is the thread's record for a read hold, null for the write hold.</summary>

@@ -68,4 +68,7 @@ public enum MmuStat
 
     /// <summary><c>nx_lpage_splits</c>: tables that exist only because an instruction fetch could not use a large leaf (the NX huge page mitigation), each a candidate for recovery.</summary>
     NxLpageSplits,
+
+    /// <summary>Times a long walk dropped and retook the MMU lock for its waiters (<c>tdp_mmu_iter_cond_resched</c>; KVM counts none).</summary>
+    MmuLockYields,
 }

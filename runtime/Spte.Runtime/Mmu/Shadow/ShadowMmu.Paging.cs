@@ -21,9 +21,6 @@ internal sealed partial class ShadowMmu<T>
     /// <summary>KVM's <c>kvm-&gt;arch.indirect_shadow_pages</c>: with none, no GFN is a shadowed guest table.</summary>
     private int _indirectShadowPages;
 
-    /// <summary>KVM's <c>lpage_info.disallow_lpage</c> from shadowed guest tables: per (address space, level, large-page GFN), how many lie inside.</summary>
-    private readonly Dictionary<(int AsId, int Level, ulong Gfn), int> _disallowLpage = [];
-
     /// <summary>
     /// KVM's <c>mmu_alloc_shadow_roots</c> for 4-level guest paging, with the write lock held: the
     /// root that shadows the guest's PML4 at <paramref name="pml4Gfn"/>, with one more reference.
@@ -185,37 +182,18 @@ internal sealed partial class ShadowMmu<T>
     }
 
     /// <summary>
-    /// The largest level at or below <paramref name="maxLevel"/> at which no shadowed guest table
-    /// lies inside the large page around <paramref name="gfn"/> (the part of
-    /// <c>kvm_mmu_max_mapping_level</c> that <c>lpage_info</c> answers).
+    /// KVM's <c>kvm_mmu_gfn_disallow_lpage</c> / <c>_allow_lpage</c> for the guest table a page
+    /// shadows, in the <c>lpage_info</c> of the slot that held the table when it was shadowed:
+    /// a move gives the slot a fresh one, and the old pages give back to the one they took from.
     /// </summary>
-    internal int MaxLevelOutsideGuestTables(int asId, ulong gfn, int maxLevel)
-    {
-        var level = maxLevel;
-        while (level > PgLevel.Pg4K && _disallowLpage.ContainsKey((asId, level, PgLevel.RoundGfn(gfn, level))))
-        {
-            level--;
-        }
-
-        return level;
-    }
-
-    /// <summary>KVM's <c>kvm_mmu_gfn_disallow_lpage</c> / <c>_allow_lpage</c> for the guest table a page shadows.</summary>
     private void UpdateDisallowLpage(KvmMmuPage<T> sp, int delta)
     {
-        for (var level = PgLevel.Pg2M; level <= PgLevel.Pg1G; level++)
+        if (delta > 0)
         {
-            var key = (sp.AsId, level, PgLevel.RoundGfn(sp.Gfn, level));
-            var count = _disallowLpage.GetValueOrDefault(key) + delta;
-            if (count == 0)
-            {
-                _disallowLpage.Remove(key);
-            }
-            else
-            {
-                _disallowLpage[key] = count;
-            }
+            sp.ShadowedLpageInfo = Memslots.GfnToMemslot(sp.AsId, sp.Gfn)?.LpageInfo;
         }
+
+        sp.ShadowedLpageInfo?.UpdateDisallowLpageCount(sp.Gfn, delta);
     }
 
     /// <summary>KVM's <c>kvm_mmu_slot_gfn_write_protect</c> with <c>pt_protect</c>: no leaf may write <paramref name="gfn"/>, not even through the fast path.</summary>

@@ -50,6 +50,15 @@ internal struct TdpIter<T>
     /// <summary>The GFN the walk continues from after a restart (<c>next_last_level_gfn</c>).</summary>
     public ulong NextLastLevelGfn { get; private set; }
 
+    /// <summary>
+    /// <see cref="NextLastLevelGfn"/> at the last (re)start (<c>yielded_gfn</c>): a walk yields
+    /// only after it moved past it, so it always makes progress.
+    /// </summary>
+    public ulong YieldedGfn { get; private set; }
+
+    /// <summary>The walk dropped the MMU lock (<c>yielded</c>): the next <see cref="Next"/> restarts from the root.</summary>
+    public bool Yielded { get; set; }
+
     /// <summary>The first GFN mapped by the current entry.</summary>
     public ulong Gfn { get; private set; }
 
@@ -86,6 +95,8 @@ internal struct TdpIter<T>
     /// <summary>KVM's <c>tdp_iter_restart</c>: start again from the root at <see cref="NextLastLevelGfn"/>.</summary>
     public void Restart()
     {
+        Yielded = false;
+        YieldedGfn = NextLastLevelGfn;
         Level = RootLevel;
         _table = PathTable(RootLevel)!;
         Gfn = PgLevel.RoundGfn(NextLastLevelGfn, Level);
@@ -98,6 +109,12 @@ internal struct TdpIter<T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Next()
     {
+        if (Yielded)
+        {
+            Restart();
+            return;
+        }
+
         if (!TryStepDown())
         {
             NextSideOrUp();

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System;
+using System.Numerics;
 using Spte.Runtime.Kernel;
 using Spte.Runtime.Memslots;
 using Spte.Runtime.Mmu.Spte;
@@ -22,7 +23,7 @@ internal sealed partial class TdpMmu<T>
         var changed = false;
         foreach (var root in Roots)
         {
-            if (root.Invalid || root.AsId != slot.AsId)
+            if (root.Invalid || root.AsId != slot.AsId || !TryGetRoot(root))
             {
                 continue;
             }
@@ -31,6 +32,11 @@ internal sealed partial class TdpMmu<T>
             {
                 for (var iter = new TdpIter<T>(_kvm, root, minLevel, slot.BaseGfn); iter.Valid && iter.Gfn < slot.EndGfn; iter.Next())
                 {
+                    if (TdpMmuIterCondResched(ref iter, flush: false, shared: true))
+                    {
+                        continue;
+                    }
+
                     while (iter.OldSpte.IsPresent && Spte<T>.IsLastSpte(iter.OldSpte, iter.Level) && Spte<T>.IsWritablePte(iter.OldSpte))
                     {
                         if (TdpMmuSetSpteAtomic(ref iter, T.FromRaw(iter.OldSpte.Raw & ~T.PtWritableMask)))
@@ -41,6 +47,8 @@ internal sealed partial class TdpMmu<T>
                     }
                 }
             }
+
+            PutRoot(root);
         }
 
         return changed;
@@ -64,18 +72,39 @@ internal sealed partial class TdpMmu<T>
 
                 for (var word = 0; word < dirtyBitmap.Length; word++)
                 {
-                    for (var bits = dirtyBitmap[word]; bits != 0; bits &= bits - 1)
+                    if (dirtyBitmap[word] != 0)
                     {
-                        var gfn = slot.BaseGfn + ((ulong)word * 64) + (ulong)System.Numerics.BitOperations.TrailingZeroCount(bits);
-                        for (var iter = new TdpIter<T>(_kvm, root, PgLevel.Pg4K, gfn); iter.Valid && iter.Gfn < gfn + 1; iter.Next())
-                        {
-                            if (iter.Level == PgLevel.Pg4K && iter.OldSpte.IsPresent && Spte<T>.IsWritablePte(iter.OldSpte))
-                            {
-                                TdpMmuIterSetSpte(ref iter, T.FromRaw(iter.OldSpte.Raw & ~T.PtWritableMask));
-                            }
-                        }
+                        ClearDirtyPtWord(root, slot.BaseGfn + ((ulong)word * 64), dirtyBitmap[word]);
                     }
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// KVM's <c>clear_dirty_pt_masked</c> for one word: a single walk from the first set GFN over
+    /// the 64 the word covers (not one walk per page), taking each 4K leaf whose bit is set.
+    /// </summary>
+    private void ClearDirtyPtWord(KvmMmuPage<T> root, ulong gfn, ulong mask)
+    {
+        var start = gfn + (ulong)BitOperations.TrailingZeroCount(mask);
+        for (var iter = new TdpIter<T>(_kvm, root, PgLevel.Pg4K, start); mask != 0 && iter.Valid && iter.Gfn < gfn + 64; iter.Next())
+        {
+            if (iter.Level > PgLevel.Pg4K)
+            {
+                continue;
+            }
+
+            var bit = 1UL << (int)(iter.Gfn - gfn);
+            if ((mask & bit) == 0)
+            {
+                continue;
+            }
+
+            mask &= ~bit;
+            if (iter.OldSpte.IsPresent && Spte<T>.IsWritablePte(iter.OldSpte))
+            {
+                TdpMmuClearSpteBits(ref iter, T.PtWritableMask);
             }
         }
     }

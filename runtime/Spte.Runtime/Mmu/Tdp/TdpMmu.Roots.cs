@@ -69,10 +69,17 @@ internal sealed partial class TdpMmu<T>
     {
         foreach (var root in Roots)
         {
+            if (!TryGetRoot(root))
+            {
+                continue;
+            }
+
             using (Rcu.ReadLock())
             {
                 TdpMmuZapRoot(root, shared: false);
             }
+
+            PutRoot(root);
         }
     }
 
@@ -141,6 +148,11 @@ internal sealed partial class TdpMmu<T>
     {
         for (var iter = new TdpIter<T>(_kvm, root, zapLevel, 0); iter.Valid && iter.Gfn <= MaxGfn; iter.Next())
         {
+            if (TdpMmuIterCondResched(ref iter, flush: false, shared))
+            {
+                continue;
+            }
+
             while (true)
             {
                 if (!iter.OldSpte.IsPresent || iter.Level > zapLevel)

@@ -21,17 +21,21 @@ internal sealed partial class TdpMmu<T>
     {
         foreach (var root in Roots)
         {
-            if (root.Invalid || root.AsId != slot.AsId)
+            if (root.Invalid || root.AsId != slot.AsId || !TryGetRoot(root))
             {
                 continue;
             }
 
+            bool split;
             using (Rcu.ReadLock())
             {
-                if (!SplitHugePagesRoot(root, start, end, targetLevel, shared))
-                {
-                    return false;
-                }
+                split = SplitHugePagesRoot(root, start, end, targetLevel, shared);
+            }
+
+            PutRoot(root);
+            if (!split)
+            {
+                return false;
             }
         }
 
@@ -77,14 +81,20 @@ internal sealed partial class TdpMmu<T>
     }
 
     /// <summary>
-    /// KVM's <c>tdp_mmu_split_huge_pages_root</c>. KVM drops the MMU lock to allocate each table
-    /// (<c>GFP_KERNEL_ACCOUNT</c> may sleep) and restarts the walk after; the model's host hands
-    /// out a page without sleeping, so the walk keeps its place.
+    /// KVM's <c>tdp_mmu_split_huge_pages_root</c>. It yields to the lock's waiters as other long
+    /// walks do. KVM also drops the MMU lock to allocate each table (<c>GFP_KERNEL_ACCOUNT</c>
+    /// may sleep) and restarts the walk after; the model's host hands out a page without
+    /// sleeping, so the walk keeps its place there.
     /// </summary>
     private bool SplitHugePagesRoot(KvmMmuPage<T> root, ulong start, ulong end, int targetLevel, bool shared)
     {
         for (var iter = new TdpIter<T>(_kvm, root, targetLevel + 1, start); iter.Valid && iter.Gfn < end; iter.Next())
         {
+            if (TdpMmuIterCondResched(ref iter, flush: false, shared))
+            {
+                continue;
+            }
+
             while (iter.OldSpte.IsPresent && Spte<T>.IsLargePte(iter.OldSpte))
             {
                 if (Host.TryAllocatePageTable<T>() is not { } page)

@@ -48,7 +48,7 @@ internal sealed partial class TdpMmu<T>
         var zapped = 0;
         foreach (var root in Roots)
         {
-            if (root.Invalid || root.AsId != slot.AsId)
+            if (root.Invalid || root.AsId != slot.AsId || !TryGetRoot(root))
             {
                 continue;
             }
@@ -57,6 +57,11 @@ internal sealed partial class TdpMmu<T>
             {
                 for (var iter = new TdpIter<T>(_kvm, root, PgLevel.Pg2M, slot.BaseGfn); iter.Valid && iter.Gfn < slot.EndGfn; iter.Next())
                 {
+                    if (TdpMmuIterCondResched(ref iter, flush: false, shared: true))
+                    {
+                        continue;
+                    }
+
                     while (iter.Level <= Options.MaxHugePageLevel && iter.OldSpte.IsPresent && !Spte<T>.IsLastSpte(iter.OldSpte, iter.Level)
                         && iter.Gfn >= slot.BaseGfn && iter.Gfn < slot.EndGfn
                         && _kvm.KvmMmuMaxMappingLevel(slot, iter.Gfn, Options.MaxHugePageLevel) >= iter.Level)
@@ -69,6 +74,8 @@ internal sealed partial class TdpMmu<T>
                     }
                 }
             }
+
+            PutRoot(root);
         }
 
         return zapped;
@@ -147,22 +154,32 @@ internal sealed partial class TdpMmu<T>
     /// GFN in [<paramref name="start"/>, <paramref name="end"/>) in the valid roots of
     /// <paramref name="asId"/> becomes non-present.
     /// </summary>
+    /// <remarks>A long range lets the lock's waiters in (flushing first what it zapped so far) and goes on where it was.</remarks>
     /// <returns>Whether anything was zapped (and the TLBs flushed).</returns>
     internal bool ZapLeafs(int asId, ulong start, ulong end)
     {
+        var zapped = false;
         var flush = false;
         end = Math.Min(end, MaxGfn + 1);
-        using (Rcu.ReadLock())
+        foreach (var root in Roots)
         {
-            foreach (var root in Roots)
+            if (root.Invalid || root.AsId != asId || !TryGetRoot(root))
             {
-                if (root.Invalid || root.AsId != asId)
-                {
-                    continue;
-                }
+                continue;
+            }
 
+            using (Rcu.ReadLock())
+            {
                 for (var iter = new TdpIter<T>(_kvm, root, PgLevel.Pg4K, start); iter.Valid && iter.Gfn < end; iter.Next())
                 {
+                    if (TdpMmuIterCondResched(ref iter, flush, shared: false))
+                    {
+                        // The yield flushed what was zapped so far.
+                        zapped |= flush;
+                        flush = false;
+                        continue;
+                    }
+
                     if (iter.Level == PgLevel.Pg4K)
                     {
                         flush |= ZapLeafTable(ref iter, end);
@@ -178,6 +195,8 @@ internal sealed partial class TdpMmu<T>
                     flush = true;
                 }
             }
+
+            PutRoot(root);
         }
 
         if (flush)
@@ -185,7 +204,7 @@ internal sealed partial class TdpMmu<T>
             FlushRemoteTlbs();
         }
 
-        return flush;
+        return zapped || flush;
     }
 
     /// <summary>

@@ -144,6 +144,27 @@ internal sealed partial class TdpMmu<T>
         return true;
     }
 
+    /// <summary>
+    /// KVM's <c>tdp_mmu_clear_spte_bits</c> under the write lock: a leaf loses
+    /// <paramref name="bits"/> with no bookkeeping, since nothing it tracks changes — an atomic
+    /// and-not when the CPU or the fast path could update the entry meanwhile, a plain store
+    /// otherwise.
+    /// </summary>
+    private void TdpMmuClearSpteBits(ref TdpIter<T> iter, ulong bits)
+    {
+        var value = T.FromRaw(iter.OldSpte.Raw & ~bits);
+        ProveWrite(value, iter.Gfn, iter.Level);
+        if (Spte<T>.SpteHasVolatileBits(iter.OldSpte))
+        {
+            iter.OldSpte = T.FromRaw(Interlocked.And(ref RawRef(ref iter.Sptep), ~bits) & ~bits);
+        }
+        else
+        {
+            Volatile.Write(ref RawRef(ref iter.Sptep), value.Raw);
+            iter.OldSpte = value;
+        }
+    }
+
     /// <summary><c>tdp_mmu_iter_set_spte</c>: the exclusive-lock update plus its bookkeeping.</summary>
     private void TdpMmuIterSetSpte(ref TdpIter<T> iter, T value)
     {
