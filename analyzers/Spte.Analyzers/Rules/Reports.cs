@@ -18,7 +18,7 @@ internal static class Reports
             Text(zero),
             entry.Format.Name,
             entry.Format.NonPresentText,
-            entry.NonPresentText);
+            entry.NonPresentText + (fixable ? string.Empty : NoFix));
 
     /// <summary>SPTE1001 for a raw zero stored in a <c>[SpteSlot]</c> slot of <paramref name="format"/>.</summary>
     public static Diagnostic ZeroRaw(IOperation zero, FormatInfo format) =>
