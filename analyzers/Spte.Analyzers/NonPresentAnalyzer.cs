@@ -34,6 +34,7 @@ public sealed class NonPresentAnalyzer : DiagnosticAnalyzer
         OperationKind.VariableDeclarator,
         OperationKind.FieldInitializer,
         OperationKind.PropertyInitializer,
+        OperationKind.ParameterInitializer,
         OperationKind.Return,
         OperationKind.YieldReturn,
         OperationKind.DeconstructionAssignment,
@@ -100,10 +101,10 @@ public sealed class NonPresentAnalyzer : DiagnosticAnalyzer
                 break;
             case OperationKind.Switch:
             case OperationKind.SwitchExpression:
-                PresenceTestRule.AnalyzeSwitch(context, scope);
+                PresencePatternRule.AnalyzeSwitch(context, scope);
                 break;
             case OperationKind.CompoundAssignment:
-                RawZeroRule.AnalyzeCompound(context, scope);
+                RawZeroFormsRule.AnalyzeCompound(context, scope);
                 break;
             case OperationKind.ArrayCreation:
                 RawZeroRule.AnalyzeRawStore(context, scope);
@@ -111,7 +112,7 @@ public sealed class NonPresentAnalyzer : DiagnosticAnalyzer
                 break;
             case OperationKind.CollectionExpression:
                 RawZeroRule.AnalyzeRawStore(context, scope);
-                RawZeroRule.AnalyzeRawCollection(context, scope);
+                RawZeroFormsRule.AnalyzeRawCollection(context, scope);
                 break;
             case OperationKind.None:
                 ZeroFilledTableRule.AnalyzeStackAlloc(context, scope);
@@ -120,7 +121,7 @@ public sealed class NonPresentAnalyzer : DiagnosticAnalyzer
                 PresenceTestRule.AnalyzeBinary(context, scope);
                 break;
             case OperationKind.IsPattern:
-                PresenceTestRule.AnalyzeIsPattern(context, scope);
+                PresencePatternRule.AnalyzeIsPattern(context, scope);
                 break;
             default:
                 RawZeroRule.AnalyzeRawStore(context, scope);

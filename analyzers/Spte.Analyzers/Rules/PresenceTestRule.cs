@@ -9,8 +9,8 @@ namespace Spte.Analyzers.Rules;
 
 /// <summary>
 /// SPTE1003: presence decided by comparing an entry (or its <c>Raw</c>, or a raw slot value) with
-/// zero or with the non-present value, through <c>==</c>, <c>!=</c>, <c>is</c> / <c>is not</c>
-/// constant patterns and <c>Equals</c>.
+/// zero or with the non-present value, through <c>==</c>, <c>!=</c>, relational operators and
+/// <c>Equals</c> (patterns: <see cref="PresencePatternRule"/>).
 /// </summary>
 internal static class PresenceTestRule
 {
@@ -32,57 +32,6 @@ internal static class PresenceTestRule
                 break;
             case BinaryOperatorKind.LessThan when binary.LeftOperand.IsZeroConstant():
                 ReportZeroOnly(context, binary, Match(binary.RightOperand, binary.LeftOperand, scope), negate: false);
-                break;
-        }
-    }
-
-    public static void AnalyzeIsPattern(OperationAnalysisContext context, BlockScope scope)
-    {
-        var test = (IIsPatternOperation)context.Operation;
-        var (pattern, negate) = test.Pattern is INegatedPatternOperation negated ? (negated.Pattern, false) : (test.Pattern, true);
-        if (MatchPattern(test.Value, pattern, scope, ref negate) is { } match)
-        {
-            context.ReportDiagnostic(Reports.Comparison(test, match, negate));
-        }
-    }
-
-    /// <summary>
-    /// <c>switch (x.Raw) { case 0: … }</c> and <c>x switch { { Raw: 0 } => …, … }</c>: a case that
-    /// selects the empty entry by value. Reported at the case, without a fix: which arm runs for
-    /// MMIO and frozen entries changes with the rewrite, so only a person can restructure the switch.
-    /// </summary>
-    public static void AnalyzeSwitch(OperationAnalysisContext context, BlockScope scope)
-    {
-        switch (context.Operation)
-        {
-            case ISwitchOperation statement:
-                foreach (var section in statement.Cases)
-                {
-                    foreach (var clause in section.Clauses)
-                    {
-                        var match = clause switch
-                        {
-                            ISingleValueCaseClauseOperation single => Match(statement.Value, single.Value, scope),
-                            IPatternCaseClauseOperation { Guard: null } patternClause => MatchCase(statement.Value, patternClause.Pattern, scope),
-                            _ => null,
-                        };
-                        if (match is not null)
-                        {
-                            context.ReportDiagnostic(Reports.Comparison(clause, match, negate: true, fixable: false));
-                        }
-                    }
-                }
-
-                break;
-            case ISwitchExpressionOperation expression:
-                foreach (var arm in expression.Arms)
-                {
-                    if (arm.Guard is null && MatchCase(expression.Value, arm.Pattern, scope) is { } match)
-                    {
-                        context.ReportDiagnostic(Reports.Comparison(arm.Pattern, match, negate: true, fixable: false));
-                    }
-                }
-
                 break;
         }
     }
@@ -127,44 +76,6 @@ internal static class PresenceTestRule
         }
     }
 
-    /// <summary>A case pattern that selects the empty entry: a constant, or <c>{ Raw: c }</c>.</summary>
-    private static PresenceMatch? MatchCase(IOperation value, IPatternOperation pattern, BlockScope scope)
-    {
-        var negate = true;
-        return MatchPattern(value, pattern, scope, ref negate) is { } match && negate ? match : null;
-    }
-
-    /// <summary>
-    /// <c>x is 0</c>, <c>x is &gt; 0</c> (negate cleared: it asks "present"), and <c>x is { Raw: 0 }</c>
-    /// (the operand is <c>x</c>, so the fix is <c>!x.IsPresent</c>).
-    /// </summary>
-    private static PresenceMatch? MatchPattern(IOperation value, IPatternOperation pattern, BlockScope scope, ref bool negate)
-    {
-        switch (pattern)
-        {
-            case IConstantPatternOperation constant:
-                return Match(value, constant.Value, scope);
-            case IRelationalPatternOperation { OperatorKind: BinaryOperatorKind.GreaterThan } relational when relational.Value.IsZeroConstant():
-                var zero = Match(value, relational.Value, scope);
-                if (zero is { AgainstZero: true })
-                {
-                    negate = !negate;
-                    return zero;
-                }
-
-                return null;
-            case IRecursivePatternOperation { PropertySubpatterns.Length: 1, DeconstructionSubpatterns.Length: 0, DeclaredSymbol: null } recursive
-                when recursive.PropertySubpatterns[0] is { Member: IPropertyReferenceOperation member, Pattern: IConstantPatternOperation constant }
-                && scope.Model.Entry(value.WalkDownConversions().Type) is { } entry
-                && EntryType.IsMember(member.Property, entry.Raw)
-                && ZeroValues.IsEmptyRaw(constant.Value, entry.Format, scope.Model, out var isZero):
-                var match = new PresenceMatch(FixProperties.OperandEntry, value.WalkDownConversions(), entry.Format, isZero);
-                return match.Format.ComparisonIsWrong ? match : null;
-            default:
-                return null;
-        }
-    }
-
     /// <summary><c>spte.Equals(default)</c>, <c>spte.Equals(T.NonPresent)</c>.</summary>
     public static void AnalyzeEquals(OperationAnalysisContext context, BlockScope scope)
     {
@@ -179,7 +90,7 @@ internal static class PresenceTestRule
     }
 
     /// <summary>Whether <paramref name="subject"/> compared with <paramref name="other"/> is a presence test.</summary>
-    private static PresenceMatch? Match(IOperation subject, IOperation other, BlockScope scope)
+    internal static PresenceMatch? Match(IOperation subject, IOperation other, BlockScope scope)
     {
         var model = scope.Model;
         subject = subject.WalkDownConversions();

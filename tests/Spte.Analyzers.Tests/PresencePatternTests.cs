@@ -1,0 +1,65 @@
+using System.Threading.Tasks;
+using Xunit;
+using Verify = Spte.Analyzers.Tests.Infrastructure.Verifier<Spte.Analyzers.CodeFixes.IsPresentCodeFixProvider>;
+
+namespace Spte.Analyzers.Tests;
+
+/// <summary>SPTE1003 through negated and combined patterns, and comparers beyond <c>EqualityComparer&lt;T&gt;.Default</c>.</summary>
+public sealed class PresencePatternTests
+{
+    [Fact]
+    public Task Negated_and_combined_patterns_and_other_comparers_become_IsPresent() => Verify.FixAsync(
+        """
+        using System.Collections.Generic;
+        using Kvm;
+
+        class Mmu
+        {
+            [Spte.SpteSlot(typeof(EptSpte))] ulong[] _spt;
+
+            bool A(EptSpte e) => {|SPTE1003:e.Raw is not 0|};
+            bool B(EptSpte e) => {|SPTE1003:e.Raw is 0 or EptSpte.NonPresentValue|};
+            bool C(int i) => {|SPTE1003:_spt[i] is not 0 and not EptSpte.NonPresentValue|};
+            bool D(EptSpte e) => {|SPTE1003:e is not ({ Raw: 0 } or { Raw: EptSpte.NonPresentValue })|};
+            bool E(EptSpte e) => {|SPTE1003:object.Equals(e, default(EptSpte))|};
+            bool F(EptSpte e, IEqualityComparer<EptSpte> comparer) => {|SPTE1003:comparer.Equals(e, EptSpte.NonPresent)|};
+        }
+        """,
+        """
+        using System.Collections.Generic;
+        using Kvm;
+
+        class Mmu
+        {
+            [Spte.SpteSlot(typeof(EptSpte))] ulong[] _spt;
+
+            bool A(EptSpte e) => e.IsPresent;
+            bool B(EptSpte e) => !e.IsPresent;
+            bool C(int i) => EptSpte.FromRaw(_spt[i]).IsPresent;
+            bool D(EptSpte e) => e.IsPresent;
+            bool E(EptSpte e) => !e.IsPresent;
+            bool F(EptSpte e, IEqualityComparer<EptSpte> comparer) => !e.IsPresent;
+        }
+        """);
+
+    [Fact]
+    public Task Negated_and_combined_patterns_stay_silent_on_zero_formats_other_values_and_unmarked_storage() => Verify.DiagnosticsAsync(
+        """
+        using System.Collections.Generic;
+        using Kvm;
+
+        class Mmu
+        {
+            [Spte.SpteSlot(typeof(NptSpte))] ulong[] _npt;
+
+            bool A(NptSpte e) => e.Raw is not 0;
+            bool B(EptSpte e) => e.Raw is 0 or EptSpte.FrozenValue;
+            bool C(EptSpte e) => e.Raw is not 0 or not EptSpte.NonPresentValue;
+            bool D(ulong raw) => raw is 0 or EptSpte.NonPresentValue;
+            bool E(int i) => _npt[i] is 0 or NptSpte.NonPresentValue;
+            bool F(NptSpte e) => object.Equals(e, default(NptSpte));
+            bool G(NptSpte e, IEqualityComparer<NptSpte> comparer) => comparer.Equals(e, NptSpte.NonPresent);
+            bool H(EptSpte e) => e is { Pfn: 0 } or { Pfn: 1 };
+        }
+        """);
+}
