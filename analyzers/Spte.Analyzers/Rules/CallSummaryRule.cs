@@ -9,7 +9,8 @@ namespace Spte.Analyzers.Rules;
 /// <summary>
 /// SPTE1001/SPTE1002 across methods: a call that hands a slot to a helper of the compilation that
 /// writes a raw zero into it or zero-fills it, or whose returned zero (zero-filled table) is stored
-/// in a slot. Reported at the call, naming the helper (<see cref="CallSummaries"/>).
+/// in a slot; and SPTE1003 at a call that hands a slot value to a helper that compares it with
+/// zero. Reported at the call, naming the helper (<see cref="CallSummaries"/>).
 /// </summary>
 internal static class CallSummaryRule
 {
@@ -28,6 +29,21 @@ internal static class CallSummaryRule
         MethodSummary? summary = null;
         foreach (var argument in invocation.Arguments)
         {
+            if (summaries.PassesValue(argument)
+                && argument.Parameter!.RefKind is RefKind.None or RefKind.In
+                && scope.SlotOf(argument.Value) is { ComparisonIsWrong: true } compared)
+            {
+                summary ??= summaries.Summary(method, CallSummaries.MaxDepth, context.CancellationToken);
+                var (test, testWhy) = summary.Parameter(argument.Parameter.Ordinal);
+                if ((test & RawEffect.TestsZero) != 0)
+                {
+                    var message = testWhy.Replace("{0}", "its parameter '" + argument.Parameter.Name + "'");
+                    context.ReportDiagnostic(Reports.PresenceThroughHelper(invocation, argument.Value, compared, CallSummaries.Name(method), message));
+                }
+
+                continue;
+            }
+
             if (!summaries.PassesLocation(argument)
                 || scope.Model.Slot(argument.Parameter) is not null
                 || scope.SlotOf(argument.Value) is not { ZeroIsWrong: true } format)

@@ -67,6 +67,17 @@ internal static class Reports
             format.NonPresentText,
             "fill it with " + format.Name + ".NonPresentValue in '" + helper + "', which " + what + " (no automatic fix at the call: change the helper)");
 
+    /// <summary>SPTE1003 at a call of a helper that compares the slot value passed to it with zero; no fix at the call.</summary>
+    public static Diagnostic PresenceThroughHelper(IOperation call, IOperation value, FormatInfo format, string helper, string what) =>
+        Diagnostic.Create(
+            DiagnosticDescriptors.PresenceByComparison,
+            call.Syntax.GetLocation(),
+            ImmutableDictionary<string, string?>.Empty.Add(FixProperties.Format, format.Key),
+            Text(call),
+            format.Name,
+            "zero",
+            format.Name + ".FromRaw(" + Text(value) + ").IsPresent in '" + helper + "', which " + what + " (no automatic fix at the call: change the helper)");
+
     /// <summary>SPTE1002 for a typed table (<c>T[]</c>, <c>Span&lt;T&gt;</c>, <c>T*</c>).</summary>
     public static Diagnostic ZeroTable(IOperation reported, EntryType entry, TableFix fix) =>
         Table(reported, ValueProperties(fix.Kind, entry).AddRange(fix.Properties), fix.Locations, entry.Format, fix.Advice(entry.Format, entry.NonPresentText));
