@@ -15,7 +15,7 @@ public sealed class NoFixMessageTests
     private const string NoFix = " (no automatic fix: see the rule's page for the hand rewrite)";
 
     [Fact]
-    public Task Resize_InitBlock_and_native_memory_say_there_is_no_automatic_fix() => Verify.DiagnosticsAsync(
+    public Task Resize_InitBlock_native_memory_and_spread_allocations_say_there_is_no_automatic_fix() => Verify.DiagnosticsAsync(
         """
         using System;
         using System.Runtime.CompilerServices;
@@ -26,9 +26,11 @@ public sealed class NoFixMessageTests
         {
             EptSpte[] _table = EptSpte.NewTable(2);
             [Spte.SpteSlot(typeof(EptSpte))] ulong* _pt;
+            [Spte.SpteSlot(typeof(EptSpte))] ulong[] _spt;
 
             void Grow()
             {
+                _spt = [.. {|#3:new ulong[512]|}];
                 {|#0:Array.Resize(ref _table, 1024)|};
                 {|#1:Unsafe.InitBlock(_pt, 0, 4096)|};
                 {|#2:NativeMemory.Clear(_pt, 4096)|};
@@ -38,7 +40,8 @@ public sealed class NoFixMessageTests
         string.Empty,
         Table(0, "Array.Resize(ref _table, 1024)", "fill it with EptSpte.NonPresent" + NoFix),
         Table(1, "Unsafe.InitBlock(_pt, 0, 4096)", "fill it with EptSpte.NonPresentValue" + NoFix),
-        Table(2, "NativeMemory.Clear(_pt, 4096)", "fill it with EptSpte.NonPresentValue" + NoFix));
+        Table(2, "NativeMemory.Clear(_pt, 4096)", "fill it with EptSpte.NonPresentValue" + NoFix),
+        Table(3, "new ulong[512]", "fill it with EptSpte.NonPresentValue" + NoFix));
 
     [Fact]
     public Task Switch_cases_and_parameter_defaults_say_there_is_no_automatic_fix() => Verify.DiagnosticsAsync(

@@ -4,7 +4,7 @@ using Verify = Spte.Analyzers.Tests.Infrastructure.Verifier<Spte.Analyzers.CodeF
 
 namespace Spte.Analyzers.Tests;
 
-/// <summary>SPTE1003 through negated and combined patterns, and comparers beyond <c>EqualityComparer&lt;T&gt;.Default</c>.</summary>
+/// <summary>SPTE1003 through negated and combined patterns, ternaries, <c>ulong.MinValue</c>, and comparers beyond <c>EqualityComparer&lt;T&gt;.Default</c>.</summary>
 public sealed class PresencePatternTests
 {
     [Fact]
@@ -23,6 +23,8 @@ public sealed class PresencePatternTests
             bool D(EptSpte e) => {|SPTE1003:e is not ({ Raw: 0 } or { Raw: EptSpte.NonPresentValue })|};
             bool E(EptSpte e) => {|SPTE1003:object.Equals(e, default(EptSpte))|};
             bool F(EptSpte e, IEqualityComparer<EptSpte> comparer) => {|SPTE1003:comparer.Equals(e, EptSpte.NonPresent)|};
+            bool G(bool b) => {|SPTE1003:(b ? _spt[0] : _spt[1]) == 0|};
+            bool H(EptSpte e) => {|SPTE1003:e.Raw == ulong.MinValue|};
         }
         """,
         """
@@ -39,6 +41,8 @@ public sealed class PresencePatternTests
             bool D(EptSpte e) => e.IsPresent;
             bool E(EptSpte e) => !e.IsPresent;
             bool F(EptSpte e, IEqualityComparer<EptSpte> comparer) => !e.IsPresent;
+            bool G(bool b) => !EptSpte.FromRaw(b ? _spt[0] : _spt[1]).IsPresent;
+            bool H(EptSpte e) => !e.IsPresent;
         }
         """);
 
@@ -60,6 +64,7 @@ public sealed class PresencePatternTests
             bool F(NptSpte e) => object.Equals(e, default(NptSpte));
             bool G(NptSpte e, IEqualityComparer<NptSpte> comparer) => comparer.Equals(e, NptSpte.NonPresent);
             bool H(EptSpte e) => e is { Pfn: 0 } or { Pfn: 1 };
+            bool I(bool b, int i) => (b ? _npt[0] : _npt[1]) == 0;
         }
         """);
 }

@@ -34,6 +34,7 @@ public sealed class ZeroFormsFixTests
                 {|SPTE1002:Array.Clear(Unsafe.As<EptSpte[], ulong[]>(ref _table))|};
                 var raw = {|SPTE1002:GC.AllocateArray<ulong>(512)|};
                 _spt = raw;
+                EptSpte[] spread = [.. {|SPTE1002:new EptSpte[4]|}];
             }
         }
         """,
@@ -60,6 +61,7 @@ public sealed class ZeroFormsFixTests
                 var raw = GC.AllocateArray<ulong>(512);
                 Array.Fill(raw, EptSpte.NonPresentValue);
                 _spt = raw;
+                EptSpte[] spread = [.. EptSpte.NewTable(4)];
             }
         }
         """);
