@@ -41,6 +41,7 @@ public sealed class NonPresentAnalyzer : DiagnosticAnalyzer
         OperationKind.ArrayCreation,
         OperationKind.None,
         OperationKind.Binary,
+        OperationKind.TupleBinary,
         OperationKind.IsPattern,
         OperationKind.Switch,
         OperationKind.SwitchExpression,
@@ -119,6 +120,9 @@ public sealed class NonPresentAnalyzer : DiagnosticAnalyzer
                 break;
             case OperationKind.Binary:
                 PresenceTestRule.AnalyzeBinary(context, scope);
+                break;
+            case OperationKind.TupleBinary:
+                PresenceTestRule.AnalyzeTupleBinary(context, scope);
                 break;
             case OperationKind.IsPattern:
                 PresencePatternRule.AnalyzeIsPattern(context, scope);

@@ -65,6 +65,7 @@ public sealed class PresencePatternTests
             bool G(NptSpte e, IEqualityComparer<NptSpte> comparer) => comparer.Equals(e, NptSpte.NonPresent);
             bool H(EptSpte e) => e is { Pfn: 0 } or { Pfn: 1 };
             bool I(bool b, int i) => (b ? _npt[0] : _npt[1]) == 0;
+            bool J(EptSpte e, ulong raw) => (e.Pfn, raw) == (0, 0);
         }
         """);
 }

@@ -120,6 +120,11 @@ public sealed class ZeroFormatSilenceTests
                 _npt = ArrayPool<ulong>.Shared.Rent(n);
                 _npt = Enumerable.Repeat(0UL, n).ToArray();
                 _npt = [.. new ulong[8]];
+                var spread = new ulong[8];
+                _npt = [.. spread];
+                NptSpte[] h = [.. new NptSpte[8]];
+                ulong[] other;
+                (_npt, other) = (new ulong[8], _npt);
                 _pt = (ulong*)NativeMemory.AllocZeroed(4096);
                 Array.Clear(_npt);
                 _npt.AsSpan().Clear();
@@ -162,6 +167,7 @@ public sealed class ZeroFormatSilenceTests
                 if (e is { Raw: 0 }) n++;
                 if (e.Raw is 0 or NptSpte.NonPresentValue) n++;
                 if (_npt[i] != 0) n++;
+                if ((e.Raw, _npt[i]) == (0, NptSpte.NonPresentValue)) n++;
                 if (0 < _npt[i]) n++;
                 switch (_npt[i])
                 {

@@ -67,6 +67,66 @@ public sealed class ZeroFormsFixTests
         """);
 
     [Fact]
+    public Task A_zero_filled_local_spread_into_a_slot_is_filled_after_its_declaration() => Verify1002.FixAsync(
+        """
+        using System;
+        using Kvm;
+
+        class Mmu
+        {
+            [Spte.SpteSlot(typeof(EptSpte))] ulong[] _spt;
+
+            void Reset()
+            {
+                var zeros = {|SPTE1002:new ulong[512]|};
+                _spt = [.. zeros];
+            }
+        }
+        """,
+        """
+        using System;
+        using Kvm;
+
+        class Mmu
+        {
+            [Spte.SpteSlot(typeof(EptSpte))] ulong[] _spt;
+
+            void Reset()
+            {
+                var zeros = new ulong[512];
+                Array.Fill(zeros, EptSpte.NonPresentValue);
+                _spt = [.. zeros];
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Spread_locals_and_deconstructed_tables_stay_silent_on_zero_formats_other_uses_and_unmarked_targets() => Verify1002.DiagnosticsAsync(
+        """
+        using Kvm;
+
+        class Mmu
+        {
+            [Spte.SpteSlot(typeof(EptSpte))] ulong[] _spt;
+            [Spte.SpteSlot(typeof(NptSpte))] ulong[] _npt;
+            ulong[] _plain = new ulong[1];
+
+            void Reset(ulong[] other)
+            {
+                var npt = new ulong[512];
+                _npt = [.. npt];
+                var used = new ulong[512];
+                used[0] = EptSpte.NonPresentValue;
+                _spt = [.. used];
+                var plain = new ulong[512];
+                _plain = [.. plain];
+                (_npt, other) = (new ulong[8], other);
+                (_plain, other) = (new ulong[8], other);
+            }
+        }
+        """);
+
+    [Fact]
     public Task MinValue_generic_returns_and_raw_slot_parameter_defaults_become_the_non_present_value() => Verify1001.FixAsync(
         """
         using Spte;

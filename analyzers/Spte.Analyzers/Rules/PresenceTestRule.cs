@@ -37,6 +37,34 @@ internal static class PresenceTestRule
     }
 
     /// <summary>
+    /// <c>(a.Raw, b.Raw) == (0, 0)</c>: each element compared with zero or the non-present value,
+    /// reported at that element without a fix (the rewrite is a conjunction of the elements' tests).
+    /// </summary>
+    public static void AnalyzeTupleBinary(OperationAnalysisContext context, BlockScope scope)
+    {
+        var binary = (ITupleBinaryOperation)context.Operation;
+        if (binary.OperatorKind is not (BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals)
+            || binary.LeftOperand.WalkDownConversions() is not ITupleOperation left
+            || binary.RightOperand.WalkDownConversions() is not ITupleOperation right
+            || left.Elements.Length != right.Elements.Length)
+        {
+            return;
+        }
+
+        for (var i = 0; i < left.Elements.Length; i++)
+        {
+            var (subject, match) = Match(left.Elements[i], right.Elements[i], scope) is { } byLeft
+                ? (left.Elements[i], byLeft)
+                : (right.Elements[i], Match(right.Elements[i], left.Elements[i], scope));
+            if (match is not null)
+            {
+                var negate = binary.OperatorKind == BinaryOperatorKind.Equals;
+                context.ReportDiagnostic(Reports.Comparison(subject.WalkDownConversions(), match, negate, fixable: false));
+            }
+        }
+    }
+
+    /// <summary>
     /// <c>EqualityComparer&lt;T&gt;.Default.Equals(x, default)</c> (either side), and the static
     /// <c>object.Equals(x, y)</c> on entries.
     /// </summary>
