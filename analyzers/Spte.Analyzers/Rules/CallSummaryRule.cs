@@ -44,9 +44,11 @@ internal static class CallSummaryRule
                 continue;
             }
 
+            // A scalar passed by ref/out is a store: a local whose value later reaches a slot counts (Zap(out var e); _spt[i] = e;).
+            var passed = argument.Value is IDeclarationExpressionOperation declaration ? declaration.Expression : argument.Value;
             if (!summaries.PassesLocation(argument)
                 || scope.Model.Slot(argument.Parameter) is not null
-                || scope.SlotOf(argument.Value) is not { ZeroIsWrong: true } format)
+                || (scope.Model.Shape(passed.Type) == RawShape.Scalar ? scope.StoreSlot(passed) : scope.SlotOf(passed)) is not { ZeroIsWrong: true } format)
             {
                 continue;
             }
