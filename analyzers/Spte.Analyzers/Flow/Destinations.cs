@@ -53,7 +53,7 @@ internal static class Destinations
                     operation = call;
                     continue;
                 case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol.RefKind: RefKind.None } declarator }
-                    when IndirectStores.OnlySpreadInto(declarator.Symbol, value) is { } collection:
+                    when scope.Model.IsRawTable(declarator.Symbol.Type) && IndirectStores.OnlySpreadInto(declarator.Symbol, value) is { } collection:
                     operation = collection;
                     continue;
             }

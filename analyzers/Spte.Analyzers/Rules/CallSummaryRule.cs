@@ -29,13 +29,13 @@ internal static class CallSummaryRule
         MethodSummary? summary = null;
         foreach (var argument in invocation.Arguments)
         {
-            if (summaries.PassesValue(argument)
-                && argument.Parameter!.RefKind is RefKind.None or RefKind.In
-                && scope.SlotOf(argument.Value) is { ComparisonIsWrong: true } compared)
+            // A value passed on: the helper's summary first (cached per method), the slot data flow
+            // only for the few helpers that compare (calls passing a ulong are many, helpers few).
+            if (summaries.PassesValue(argument) && argument.Parameter!.RefKind is RefKind.None or RefKind.In)
             {
                 summary ??= summaries.Summary(method, CallSummaries.MaxDepth, context.CancellationToken);
                 var (test, testWhy) = summary.Parameter(argument.Parameter.Ordinal);
-                if ((test & RawEffect.TestsZero) != 0)
+                if ((test & RawEffect.TestsZero) != 0 && scope.SlotOf(argument.Value) is { ComparisonIsWrong: true } compared)
                 {
                     var message = testWhy.Replace("{0}", "its parameter '" + argument.Parameter.Name + "'");
                     context.ReportDiagnostic(Reports.PresenceThroughHelper(invocation, argument.Value, compared, CallSummaries.Name(method), message));
