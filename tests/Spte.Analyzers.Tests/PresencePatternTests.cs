@@ -1,4 +1,6 @@
 using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Testing;
 using Xunit;
 using Verify = Spte.Analyzers.Tests.Infrastructure.Verifier<Spte.Analyzers.CodeFixes.IsPresentCodeFixProvider>;
 
@@ -47,6 +49,39 @@ public sealed class PresencePatternTests
         """);
 
     [Fact]
+    public Task Empty_alternatives_of_a_mixed_or_are_reported_each_without_a_fix() => Verify.DiagnosticsAsync(
+        """
+        using Kvm;
+
+        class Mmu
+        {
+            [Spte.SpteSlot(typeof(EptSpte))] ulong[] _spt;
+
+            bool A(EptSpte e) => {|#2:e|}.Raw is {|#0:0|} or EptSpte.FrozenValue;
+
+            int B(int i)
+            {
+                switch (_spt[i])
+                {
+                    case {|SPTE1003:EptSpte.NonPresentValue|} or EptSpte.FrozenValue or 5:
+                        return 0;
+                    default:
+                        return 1;
+                }
+            }
+
+            string C(EptSpte e) => e.Raw switch
+            {
+                EptSpte.FrozenValue or {|SPTE1003:0|} => "not present",
+                _ => "other",
+            };
+        }
+        """,
+        string.Empty,
+        new DiagnosticResult("SPTE1003", DiagnosticSeverity.Warning).WithLocation(0).WithLocation(2)
+            .WithArguments("0", "EptSpte", "zero", "!e.IsPresent (no automatic fix: see the rule's page for the hand rewrite)"));
+
+    [Fact]
     public Task Negated_and_combined_patterns_stay_silent_on_zero_formats_other_values_and_unmarked_storage() => Verify.DiagnosticsAsync(
         """
         using System.Collections.Generic;
@@ -57,7 +92,6 @@ public sealed class PresencePatternTests
             [Spte.SpteSlot(typeof(NptSpte))] ulong[] _npt;
 
             bool A(NptSpte e) => e.Raw is not 0;
-            bool B(EptSpte e) => e.Raw is 0 or EptSpte.FrozenValue;
             bool C(EptSpte e) => e.Raw is not 0 or not EptSpte.NonPresentValue;
             bool D(ulong raw) => raw is 0 or EptSpte.NonPresentValue;
             bool E(int i) => _npt[i] is 0 or NptSpte.NonPresentValue;

@@ -21,6 +21,35 @@ internal static class PresencePatternRule
         {
             context.ReportDiagnostic(Reports.Comparison(test, match, negate));
         }
+        else
+        {
+            ReportEmptyAlternatives(context, test.Value, test.Pattern, scope);
+        }
+    }
+
+    /// <summary>
+    /// <c>x is 0 or T.FrozenValue</c>: an <c>or</c> that mixes the empty value with others is no single
+    /// presence test, but its empty alternatives compare with zero as <c>x == 0 || …</c> would. Each is
+    /// reported at itself, without a fix (only part of the pattern would change).
+    /// </summary>
+    private static void ReportEmptyAlternatives(OperationAnalysisContext context, IOperation value, IPatternOperation pattern, BlockScope scope)
+    {
+        if (pattern is not IBinaryPatternOperation { OperatorKind: BinaryOperatorKind.Or } or)
+        {
+            return;
+        }
+
+        foreach (var alternative in new[] { or.LeftPattern, or.RightPattern })
+        {
+            if (alternative is IConstantPatternOperation constant && PresenceTestRule.Match(value, constant.Value, scope) is { } match)
+            {
+                context.ReportDiagnostic(Reports.Comparison(constant, match, negate: true, fixable: false));
+            }
+            else
+            {
+                ReportEmptyAlternatives(context, value, alternative, scope);
+            }
+        }
     }
 
     /// <summary>
@@ -47,6 +76,10 @@ internal static class PresencePatternRule
                         {
                             context.ReportDiagnostic(Reports.Comparison(clause, match, negate: true, fixable: false));
                         }
+                        else if (clause is IPatternCaseClauseOperation { Guard: null } mixed)
+                        {
+                            ReportEmptyAlternatives(context, statement.Value, mixed.Pattern, scope);
+                        }
                     }
                 }
 
@@ -54,9 +87,18 @@ internal static class PresencePatternRule
             case ISwitchExpressionOperation expression:
                 foreach (var arm in expression.Arms)
                 {
-                    if (arm.Guard is null && MatchCase(expression.Value, arm.Pattern, scope) is { } match)
+                    if (arm.Guard is not null)
+                    {
+                        continue;
+                    }
+
+                    if (MatchCase(expression.Value, arm.Pattern, scope) is { } match)
                     {
                         context.ReportDiagnostic(Reports.Comparison(arm.Pattern, match, negate: true, fixable: false));
+                    }
+                    else
+                    {
+                        ReportEmptyAlternatives(context, expression.Value, arm.Pattern, scope);
                     }
                 }
 
