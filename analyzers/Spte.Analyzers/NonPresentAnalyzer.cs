@@ -34,12 +34,14 @@ public sealed class NonPresentAnalyzer : DiagnosticAnalyzer
         OperationKind.VariableDeclarator,
         OperationKind.FieldInitializer,
         OperationKind.PropertyInitializer,
+        OperationKind.ParameterInitializer,
         OperationKind.Return,
         OperationKind.YieldReturn,
         OperationKind.DeconstructionAssignment,
         OperationKind.ArrayCreation,
         OperationKind.None,
         OperationKind.Binary,
+        OperationKind.TupleBinary,
         OperationKind.IsPattern,
         OperationKind.Switch,
         OperationKind.SwitchExpression,
@@ -100,10 +102,10 @@ public sealed class NonPresentAnalyzer : DiagnosticAnalyzer
                 break;
             case OperationKind.Switch:
             case OperationKind.SwitchExpression:
-                PresenceTestRule.AnalyzeSwitch(context, scope);
+                PresencePatternRule.AnalyzeSwitch(context, scope);
                 break;
             case OperationKind.CompoundAssignment:
-                RawZeroRule.AnalyzeCompound(context, scope);
+                RawZeroFormsRule.AnalyzeCompound(context, scope);
                 break;
             case OperationKind.ArrayCreation:
                 RawZeroRule.AnalyzeRawStore(context, scope);
@@ -111,7 +113,7 @@ public sealed class NonPresentAnalyzer : DiagnosticAnalyzer
                 break;
             case OperationKind.CollectionExpression:
                 RawZeroRule.AnalyzeRawStore(context, scope);
-                RawZeroRule.AnalyzeRawCollection(context, scope);
+                RawZeroFormsRule.AnalyzeRawCollection(context, scope);
                 break;
             case OperationKind.None:
                 ZeroFilledTableRule.AnalyzeStackAlloc(context, scope);
@@ -119,8 +121,11 @@ public sealed class NonPresentAnalyzer : DiagnosticAnalyzer
             case OperationKind.Binary:
                 PresenceTestRule.AnalyzeBinary(context, scope);
                 break;
+            case OperationKind.TupleBinary:
+                PresenceTestRule.AnalyzeTupleBinary(context, scope);
+                break;
             case OperationKind.IsPattern:
-                PresenceTestRule.AnalyzeIsPattern(context, scope);
+                PresencePatternRule.AnalyzeIsPattern(context, scope);
                 break;
             default:
                 RawZeroRule.AnalyzeRawStore(context, scope);

@@ -172,6 +172,35 @@ public sealed class InterProceduralTests
         """));
 
     [Fact]
+    public Task Zeros_written_through_out_and_ref_locals_that_reach_a_slot_are_reported_at_the_call() => Verify.DiagnosticsAsync(
+        """
+        using Kvm;
+
+        class Mmu
+        {
+            [Spte.SpteSlot(typeof(EptSpte))] ulong[] _spt;
+            [Spte.SpteSlot(typeof(NptSpte))] ulong[] _npt;
+
+            void Zap(int i)
+            {
+                {|SPTE1001:Empty(out var fresh)|};
+                _spt[i] = fresh;
+                ulong staged = EptSpte.FrozenValue;
+                {|SPTE1001:Clear(ref staged)|};
+                _spt[i + 1] = staged;
+                Empty(out var npt);
+                _npt[i] = npt;
+                Empty(out var count);
+                System.Console.WriteLine(count);
+            }
+
+            static void Empty(out ulong e) => e = 0;
+
+            static void Clear(ref ulong e) => e = 0;
+        }
+        """);
+
+    [Fact]
     public Task Generic_helpers_zero_a_slot_through_T_Zero_and_default_T() => Verify.DiagnosticsAsync(
         """
         using System;

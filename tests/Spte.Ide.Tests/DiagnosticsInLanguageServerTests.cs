@@ -11,8 +11,9 @@ using Xunit;
 namespace Spte.Ide.Tests;
 
 /// <summary>
-/// The real csharp-ls over stdio shows SPTE1001..1003 on the lines of a consumer's file, and an
-/// edit that fixes one drops it and keeps the others. One server start, one project.
+/// The real csharp-ls over stdio shows SPTE1001..1003 on the lines of a file in a consumer of the
+/// packed package, and an edit that fixes one drops it and keeps the others. One pack, one server
+/// start, one project.
 /// </summary>
 public sealed class DiagnosticsInLanguageServerTests
 {
@@ -21,9 +22,11 @@ public sealed class DiagnosticsInLanguageServerTests
     [SkippableFact]
     public async Task Diagnostics_arrive_on_their_lines_and_follow_an_edit()
     {
+        // Pack and restore first: they are our package's failures, never a reason to skip.
         using var consumer = new ConsumerProject();
-        var (restoreCode, restoreOutput) = await Dotnet.RunAsync(consumer.Root, "restore");
-        Assert.True(restoreCode == 0, restoreOutput);
+        var package = await PackedToolkit.PackAsync(consumer.Feed);
+        await consumer.RestoreAsync(package);
+        RestoredToolkit.AssertFromPack(consumer, package);
 
         var (server, reason) = await CsharpLs.StartAsync();
         Skip.If(server is null, reason);

@@ -71,7 +71,7 @@ internal sealed partial class CallSummaries
         var tracked = false;
         foreach (var parameter in method.Parameters)
         {
-            tracked |= IsTracked(parameter);
+            tracked |= IsTracked(parameter) || IsCompared(parameter);
         }
 
         if (!tracked && !IsRaw(method.ReturnType))
@@ -151,6 +151,12 @@ internal sealed partial class CallSummaries
             case IInvocationOperation invocation:
                 VisitCall(invocation, effects, depth, cancellationToken);
                 break;
+            case IBinaryOperation binary:
+                VisitComparison(binary, effects);
+                break;
+            case IIsPatternOperation test:
+                VisitPatternTest(test, effects);
+                break;
         }
     }
 
@@ -200,11 +206,20 @@ internal sealed partial class CallSummaries
             var inner = Summary(method, depth - 1, cancellationToken);
             foreach (var argument in invocation.Arguments)
             {
-                if (argument.Parameter is { } parameter
-                    && inner.Parameter(parameter.Ordinal) is { Effect: not RawEffect.None } effect
-                    && PassesLocation(argument))
+                if (argument.Parameter is not { } parameter || inner.Parameter(parameter.Ordinal) is not { Effect: not RawEffect.None } effect)
                 {
-                    Add(effects, TrackedRoot(argument.Value), effect.Effect, effect.Why.Replace("{0}", "{0} through '" + Name(method) + "'"));
+                    continue;
+                }
+
+                var why = effect.Why.Replace("{0}", "{0} through '" + Name(method) + "'");
+                if (PassesLocation(argument) && (effect.Effect & ~RawEffect.TestsZero) is not RawEffect.None and var written)
+                {
+                    Add(effects, TrackedRoot(argument.Value), written, why);
+                }
+
+                if ((effect.Effect & RawEffect.TestsZero) != 0 && argument.Value.WalkDownConversions() is IParameterReferenceOperation compared)
+                {
+                    AddTest(effects, compared.Parameter, why);
                 }
             }
         }
@@ -214,7 +229,8 @@ internal sealed partial class CallSummaries
     {
         foreach (var argument in invocation.Arguments)
         {
-            if (PassesLocation(argument) && TrackedRoot(argument.Value) is not null)
+            if ((PassesLocation(argument) && TrackedRoot(argument.Value) is not null)
+                || (PassesValue(argument) && argument.Value.WalkDownConversions() is IParameterReferenceOperation))
             {
                 return true;
             }

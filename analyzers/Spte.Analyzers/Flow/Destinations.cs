@@ -12,7 +12,7 @@ internal static class Destinations
     /// <summary>
     /// The format of the <c>[SpteSlot]</c> slot the value of <paramref name="operation"/> is stored
     /// in (assigned, initialised, returned from a <c>[return: SpteSlot]</c> function, passed to a
-    /// <c>[SpteSlot]</c> parameter), through conversions and <c>?:</c>.
+    /// <c>[SpteSlot]</c> parameter, deconstructed into one), through conversions and <c>?:</c>.
     /// </summary>
     public static FormatInfo? SlotOf(IOperation operation, BlockScope scope)
     {
@@ -25,14 +25,15 @@ internal static class Destinations
             IPropertyInitializerOperation property => FirstSlot(property.InitializedProperties, scope.Model),
             IReturnOperation ret => scope.Model.Slot(ret.EnclosingFunction(scope.Owner)),
             IArgumentOperation argument => scope.Model.Slot(argument.Parameter),
+            ITupleOperation tuple when IndirectStores.DeconstructedInto(tuple, value) is { } target => scope.StoreSlot(target),
             _ => null,
         };
     }
 
     /// <summary>
     /// <see cref="SlotOf"/> for a sequence of raw values, also when it is first copied into the
-    /// table that is stored: spread into a collection expression (<c>[.. zeros]</c>) or materialised
-    /// (<c>zeros.ToArray()</c>, <c>zeros.AsSpan()</c>).
+    /// table that is stored: spread into a collection expression (<c>[.. zeros]</c>, also from a local
+    /// used for nothing else) or materialised (<c>zeros.ToArray()</c>, <c>zeros.AsSpan()</c>).
     /// </summary>
     public static FormatInfo? SlotOfSequence(IOperation operation, BlockScope scope)
     {
@@ -50,6 +51,10 @@ internal static class Destinations
                     continue;
                 case IInvocationOperation call when call.Instance == value && call.TargetMethod.Name is "ToArray" or "AsSpan" or "AsMemory":
                     operation = call;
+                    continue;
+                case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol.RefKind: RefKind.None } declarator }
+                    when scope.Model.IsRawTable(declarator.Symbol.Type) && IndirectStores.OnlySpreadInto(declarator.Symbol, value) is { } collection:
+                    operation = collection;
                     continue;
             }
 

@@ -14,6 +14,9 @@ internal enum RawEffect
 
     /// <summary>The table parameter is zero-filled (<c>Clear</c>, <c>Fill(0)</c>, <c>Array.Resize</c>, <c>InitBlock(…, 0, …)</c>).</summary>
     ZeroFills = 2,
+
+    /// <summary>The parameter (a raw value) is compared with zero: a presence test by comparison.</summary>
+    TestsZero = 4,
 }
 
 /// <summary>One helper's summary: per parameter ordinal, and for its return value.</summary>

@@ -9,7 +9,8 @@ namespace Spte.Analyzers.Rules;
 /// <summary>
 /// SPTE1001/SPTE1002 across methods: a call that hands a slot to a helper of the compilation that
 /// writes a raw zero into it or zero-fills it, or whose returned zero (zero-filled table) is stored
-/// in a slot. Reported at the call, naming the helper (<see cref="CallSummaries"/>).
+/// in a slot; and SPTE1003 at a call that hands a slot value to a helper that compares it with
+/// zero. Reported at the call, naming the helper (<see cref="CallSummaries"/>).
 /// </summary>
 internal static class CallSummaryRule
 {
@@ -28,9 +29,26 @@ internal static class CallSummaryRule
         MethodSummary? summary = null;
         foreach (var argument in invocation.Arguments)
         {
+            // A value passed on: the helper's summary first (cached per method), the slot data flow
+            // only for the few helpers that compare (calls passing a ulong are many, helpers few).
+            if (summaries.PassesValue(argument) && argument.Parameter!.RefKind is RefKind.None or RefKind.In)
+            {
+                summary ??= summaries.Summary(method, CallSummaries.MaxDepth, context.CancellationToken);
+                var (test, testWhy) = summary.Parameter(argument.Parameter.Ordinal);
+                if ((test & RawEffect.TestsZero) != 0 && scope.SlotOf(argument.Value) is { ComparisonIsWrong: true } compared)
+                {
+                    var message = testWhy.Replace("{0}", "its parameter '" + argument.Parameter.Name + "'");
+                    context.ReportDiagnostic(Reports.PresenceThroughHelper(invocation, argument.Value, compared, CallSummaries.Name(method), message));
+                }
+
+                continue;
+            }
+
+            // A scalar passed by ref/out is a store: a local whose value later reaches a slot counts (Zap(out var e); _spt[i] = e;).
+            var passed = argument.Value is IDeclarationExpressionOperation declaration ? declaration.Expression : argument.Value;
             if (!summaries.PassesLocation(argument)
                 || scope.Model.Slot(argument.Parameter) is not null
-                || scope.SlotOf(argument.Value) is not { ZeroIsWrong: true } format)
+                || (scope.Model.Shape(passed.Type) == RawShape.Scalar ? scope.StoreSlot(passed) : scope.SlotOf(passed)) is not { ZeroIsWrong: true } format)
             {
                 continue;
             }

@@ -9,8 +9,8 @@ namespace Spte.Analyzers.Rules;
 
 /// <summary>
 /// SPTE1003: presence decided by comparing an entry (or its <c>Raw</c>, or a raw slot value) with
-/// zero or with the non-present value, through <c>==</c>, <c>!=</c>, <c>is</c> / <c>is not</c>
-/// constant patterns and <c>Equals</c>.
+/// zero or with the non-present value, through <c>==</c>, <c>!=</c>, relational operators and
+/// <c>Equals</c> (patterns: <see cref="PresencePatternRule"/>).
 /// </summary>
 internal static class PresenceTestRule
 {
@@ -36,54 +36,31 @@ internal static class PresenceTestRule
         }
     }
 
-    public static void AnalyzeIsPattern(OperationAnalysisContext context, BlockScope scope)
-    {
-        var test = (IIsPatternOperation)context.Operation;
-        var (pattern, negate) = test.Pattern is INegatedPatternOperation negated ? (negated.Pattern, false) : (test.Pattern, true);
-        if (MatchPattern(test.Value, pattern, scope, ref negate) is { } match)
-        {
-            context.ReportDiagnostic(Reports.Comparison(test, match, negate));
-        }
-    }
-
     /// <summary>
-    /// <c>switch (x.Raw) { case 0: … }</c> and <c>x switch { { Raw: 0 } => …, … }</c>: a case that
-    /// selects the empty entry by value. Reported at the case, without a fix: which arm runs for
-    /// MMIO and frozen entries changes with the rewrite, so only a person can restructure the switch.
+    /// <c>(a.Raw, b.Raw) == (0, 0)</c>: each element compared with zero or the non-present value,
+    /// reported at that element without a fix (the rewrite is a conjunction of the elements' tests).
     /// </summary>
-    public static void AnalyzeSwitch(OperationAnalysisContext context, BlockScope scope)
+    public static void AnalyzeTupleBinary(OperationAnalysisContext context, BlockScope scope)
     {
-        switch (context.Operation)
+        var binary = (ITupleBinaryOperation)context.Operation;
+        if (binary.OperatorKind is not (BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals)
+            || binary.LeftOperand.WalkDownConversions() is not ITupleOperation left
+            || binary.RightOperand.WalkDownConversions() is not ITupleOperation right
+            || left.Elements.Length != right.Elements.Length)
         {
-            case ISwitchOperation statement:
-                foreach (var section in statement.Cases)
-                {
-                    foreach (var clause in section.Clauses)
-                    {
-                        var match = clause switch
-                        {
-                            ISingleValueCaseClauseOperation single => Match(statement.Value, single.Value, scope),
-                            IPatternCaseClauseOperation { Guard: null } patternClause => MatchCase(statement.Value, patternClause.Pattern, scope),
-                            _ => null,
-                        };
-                        if (match is not null)
-                        {
-                            context.ReportDiagnostic(Reports.Comparison(clause, match, negate: true, fixable: false));
-                        }
-                    }
-                }
+            return;
+        }
 
-                break;
-            case ISwitchExpressionOperation expression:
-                foreach (var arm in expression.Arms)
-                {
-                    if (arm.Guard is null && MatchCase(expression.Value, arm.Pattern, scope) is { } match)
-                    {
-                        context.ReportDiagnostic(Reports.Comparison(arm.Pattern, match, negate: true, fixable: false));
-                    }
-                }
-
-                break;
+        for (var i = 0; i < left.Elements.Length; i++)
+        {
+            var (subject, match) = Match(left.Elements[i], right.Elements[i], scope) is { } byLeft
+                ? (left.Elements[i], byLeft)
+                : (right.Elements[i], Match(right.Elements[i], left.Elements[i], scope));
+            if (match is not null)
+            {
+                var negate = binary.OperatorKind == BinaryOperatorKind.Equals;
+                context.ReportDiagnostic(Reports.Comparison(subject.WalkDownConversions(), match, negate, fixable: false));
+            }
         }
     }
 
@@ -127,44 +104,6 @@ internal static class PresenceTestRule
         }
     }
 
-    /// <summary>A case pattern that selects the empty entry: a constant, or <c>{ Raw: c }</c>.</summary>
-    private static PresenceMatch? MatchCase(IOperation value, IPatternOperation pattern, BlockScope scope)
-    {
-        var negate = true;
-        return MatchPattern(value, pattern, scope, ref negate) is { } match && negate ? match : null;
-    }
-
-    /// <summary>
-    /// <c>x is 0</c>, <c>x is &gt; 0</c> (negate cleared: it asks "present"), and <c>x is { Raw: 0 }</c>
-    /// (the operand is <c>x</c>, so the fix is <c>!x.IsPresent</c>).
-    /// </summary>
-    private static PresenceMatch? MatchPattern(IOperation value, IPatternOperation pattern, BlockScope scope, ref bool negate)
-    {
-        switch (pattern)
-        {
-            case IConstantPatternOperation constant:
-                return Match(value, constant.Value, scope);
-            case IRelationalPatternOperation { OperatorKind: BinaryOperatorKind.GreaterThan } relational when relational.Value.IsZeroConstant():
-                var zero = Match(value, relational.Value, scope);
-                if (zero is { AgainstZero: true })
-                {
-                    negate = !negate;
-                    return zero;
-                }
-
-                return null;
-            case IRecursivePatternOperation { PropertySubpatterns.Length: 1, DeconstructionSubpatterns.Length: 0, DeclaredSymbol: null } recursive
-                when recursive.PropertySubpatterns[0] is { Member: IPropertyReferenceOperation member, Pattern: IConstantPatternOperation constant }
-                && scope.Model.Entry(value.WalkDownConversions().Type) is { } entry
-                && EntryType.IsMember(member.Property, entry.Raw)
-                && ZeroValues.IsEmptyRaw(constant.Value, entry.Format, scope.Model, out var isZero):
-                var match = new PresenceMatch(FixProperties.OperandEntry, value.WalkDownConversions(), entry.Format, isZero);
-                return match.Format.ComparisonIsWrong ? match : null;
-            default:
-                return null;
-        }
-    }
-
     /// <summary><c>spte.Equals(default)</c>, <c>spte.Equals(T.NonPresent)</c>.</summary>
     public static void AnalyzeEquals(OperationAnalysisContext context, BlockScope scope)
     {
@@ -179,7 +118,7 @@ internal static class PresenceTestRule
     }
 
     /// <summary>Whether <paramref name="subject"/> compared with <paramref name="other"/> is a presence test.</summary>
-    private static PresenceMatch? Match(IOperation subject, IOperation other, BlockScope scope)
+    internal static PresenceMatch? Match(IOperation subject, IOperation other, BlockScope scope)
     {
         var model = scope.Model;
         subject = subject.WalkDownConversions();

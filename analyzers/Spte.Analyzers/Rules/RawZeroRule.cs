@@ -76,24 +76,15 @@ internal static class RawZeroRule
                 Check(context, scope.StoreSlot(declarator.Symbol), initializer.Value, model);
                 break;
             case IFieldInitializerOperation initializer when ZeroValues.HasRawZero(initializer.Value, model):
-                foreach (var field in initializer.InitializedFields)
-                {
-                    if (model.Shape(field.Type) == RawShape.Scalar)
-                    {
-                        Check(context, model.Slot(field), initializer.Value, model);
-                    }
-                }
-
+                CheckInitialized(context, initializer.InitializedFields, initializer.Value, model);
                 break;
             case IPropertyInitializerOperation initializer when ZeroValues.HasRawZero(initializer.Value, model):
-                foreach (var property in initializer.InitializedProperties)
-                {
-                    if (model.Shape(property.Type) == RawShape.Scalar)
-                    {
-                        Check(context, model.Slot(property), initializer.Value, model);
-                    }
-                }
-
+                CheckInitialized(context, initializer.InitializedProperties, initializer.Value, model);
+                break;
+            case IParameterInitializerOperation initializer
+                when model.Shape(initializer.Parameter.Type) == RawShape.Scalar && ZeroValues.HasRawZero(initializer.Value, model):
+                // void Set([SpteSlot(typeof(T))] ulong e = 0): T.NonPresentValue is a constant, so the fix applies.
+                Check(context, model.Slot(initializer.Parameter), initializer.Value, model);
                 break;
             case IReturnOperation { ReturnedValue: { } returned } ret when ZeroValues.HasRawZero(returned, model):
                 var function = ret.EnclosingFunction(scope.Owner);
@@ -131,7 +122,7 @@ internal static class RawZeroRule
                 break;
             case IDeconstructionAssignmentOperation deconstruction
                 when deconstruction.Value.WalkDownConversions() is ITupleOperation value:
-                CheckDeconstruction(context, deconstruction.Target, value, scope);
+                RawZeroFormsRule.CheckDeconstruction(context, deconstruction.Target, value, scope);
                 break;
             case IArrayCreationOperation { Initializer: { } initializer } creation
                 when creation.Type is IArrayTypeSymbol { Rank: 1, ElementType.SpecialType: SpecialType.System_UInt64 }
@@ -148,79 +139,15 @@ internal static class RawZeroRule
         }
     }
 
-    /// <summary>
-    /// <c>slot &amp;= 0</c>, <c>slot *= 0</c>, <c>slot ^= slot</c>, <c>slot -= slot</c>: a compound
-    /// assignment whose result is zero whatever the slot held. The fix writes <c>slot = T.NonPresentValue</c>.
-    /// </summary>
-    public static void AnalyzeCompound(OperationAnalysisContext context, BlockScope scope)
+    /// <summary>The raw fields or properties an initializer gives <paramref name="value"/>.</summary>
+    private static void CheckInitialized<TMember>(OperationAnalysisContext context, ImmutableArray<TMember> members, IOperation value, SpteModel model)
+        where TMember : ISymbol
     {
-        var compound = (ICompoundAssignmentOperation)context.Operation;
-        if (scope.Model.Shape(compound.Target.Type) != RawShape.Scalar || !ZeroesTarget(compound))
+        foreach (var member in members)
         {
-            return;
-        }
-
-        if (scope.SlotOf(compound.Target) is { ZeroIsWrong: true } format)
-        {
-            context.ReportDiagnostic(Reports.ZeroCompound(compound, format));
-        }
-    }
-
-    private static bool ZeroesTarget(ICompoundAssignmentOperation compound)
-    {
-        var value = compound.Value.WalkDownConversions();
-        switch (compound.OperatorKind)
-        {
-            case BinaryOperatorKind.And or BinaryOperatorKind.Multiply:
-                return value.IsZeroConstant();
-            case BinaryOperatorKind.ExclusiveOr or BinaryOperatorKind.Subtract:
-                // The same side-effect-free location on both sides: x ^= x, a[i] -= a[i].
-                return IsPlainReference(compound.Target)
-                    && IsPlainReference(value)
-                    && SyntaxFactoryEquivalent(compound.Target, value);
-            default:
-                return false;
-        }
-    }
-
-    private static bool IsPlainReference(IOperation operation) => operation switch
-    {
-        ILocalReferenceOperation or IParameterReferenceOperation => true,
-        IFieldReferenceOperation field => field.Instance is null or IInstanceReferenceOperation || IsPlainReference(field.Instance),
-        IArrayElementReferenceOperation element => IsPlainReference(element.ArrayReference) && element.Indices.All(i => i.ConstantValue.HasValue || IsPlainReference(i)),
-        _ => false,
-    };
-
-    private static bool SyntaxFactoryEquivalent(IOperation left, IOperation right) =>
-        left.Syntax.IsEquivalentTo(right.Syntax, topLevel: false);
-
-    /// <summary>
-    /// A collection expression stored as a raw slot table: <c>[0, 0]</c> reports each zero element;
-    /// <c>[.. zeros]</c> is reported where <c>zeros</c> is made (SPTE1002, <see cref="ZeroFilledTableRule"/>).
-    /// </summary>
-    public static void AnalyzeRawCollection(OperationAnalysisContext context, BlockScope scope)
-    {
-        var collection = (ICollectionExpressionOperation)context.Operation;
-        var model = scope.Model;
-        if (!model.IsRawTable(collection.Type))
-        {
-            return;
-        }
-
-        var any = false;
-        foreach (var element in collection.Elements)
-        {
-            any |= element is not ISpreadOperation && ZeroValues.HasRawZero(element, model);
-        }
-
-        if (any && Destinations.SlotOf(collection, scope) is { ZeroIsWrong: true } format)
-        {
-            foreach (var element in collection.Elements)
+            if (model.Shape(member is IFieldSymbol field ? field.Type : ((IPropertySymbol)member).Type) == RawShape.Scalar)
             {
-                if (element is not ISpreadOperation)
-                {
-                    Check(context, format, element, model);
-                }
+                Check(context, model.Slot(member), value, model);
             }
         }
     }
@@ -290,33 +217,8 @@ internal static class RawZeroRule
     private static bool IsExchangedValue(IArgumentOperation argument, IArgumentOperation location) =>
         argument != location && argument.Parameter?.Type.SpecialType == SpecialType.System_UInt64;
 
-    private static void CheckDeconstruction(OperationAnalysisContext context, IOperation target, ITupleOperation value, BlockScope scope)
-    {
-        if (target is IDeclarationExpressionOperation declaration)
-        {
-            target = declaration.Expression;
-        }
-
-        if (target is not ITupleOperation targets || targets.Elements.Length != value.Elements.Length)
-        {
-            return;
-        }
-
-        for (var i = 0; i < targets.Elements.Length; i++)
-        {
-            var element = targets.Elements[i];
-            if (value.Elements[i].WalkDownConversions() is ITupleOperation nested)
-            {
-                CheckDeconstruction(context, element, nested, scope);
-            }
-            else if (scope.Model.Shape(element.Type) == RawShape.Scalar && ZeroValues.HasRawZero(value.Elements[i], scope.Model))
-            {
-                Check(context, scope.StoreSlot(element), value.Elements[i], scope.Model);
-            }
-        }
-    }
-
-    private static void Check(OperationAnalysisContext context, FormatInfo? format, IOperation value, SpteModel model)
+    /// <summary>Reports every zero part of <paramref name="value"/> stored into a slot of <paramref name="format"/>.</summary>
+    internal static void Check(OperationAnalysisContext context, FormatInfo? format, IOperation value, SpteModel model)
     {
         if (format is not { ZeroIsWrong: true })
         {

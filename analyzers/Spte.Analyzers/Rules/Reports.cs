@@ -18,7 +18,7 @@ internal static class Reports
             Text(zero),
             entry.Format.Name,
             entry.Format.NonPresentText,
-            entry.NonPresentText);
+            entry.NonPresentText + (fixable ? string.Empty : NoFix));
 
     /// <summary>SPTE1001 for a raw zero stored in a <c>[SpteSlot]</c> slot of <paramref name="format"/>.</summary>
     public static Diagnostic ZeroRaw(IOperation zero, FormatInfo format) =>
@@ -66,6 +66,17 @@ internal static class Reports
             format.Name,
             format.NonPresentText,
             "fill it with " + format.Name + ".NonPresentValue in '" + helper + "', which " + what + " (no automatic fix at the call: change the helper)");
+
+    /// <summary>SPTE1003 at a call of a helper that compares the slot value passed to it with zero; no fix at the call.</summary>
+    public static Diagnostic PresenceThroughHelper(IOperation call, IOperation value, FormatInfo format, string helper, string what) =>
+        Diagnostic.Create(
+            DiagnosticDescriptors.PresenceByComparison,
+            call.Syntax.GetLocation(),
+            ImmutableDictionary<string, string?>.Empty.Add(FixProperties.Format, format.Key),
+            Text(call),
+            format.Name,
+            "zero",
+            format.Name + ".FromRaw(" + Text(value) + ").IsPresent in '" + helper + "', which " + what + " (no automatic fix at the call: change the helper)");
 
     /// <summary>SPTE1002 for a typed table (<c>T[]</c>, <c>Span&lt;T&gt;</c>, <c>T*</c>).</summary>
     public static Diagnostic ZeroTable(IOperation reported, EntryType entry, TableFix fix) =>

@@ -39,9 +39,11 @@ internal sealed class TableFix
     public static TableFix FillAfter(Location variable, string fillKind) =>
         new(FixProperties.FillAfter, ImmutableDictionary<string, string?>.Empty.Add(FixProperties.FillKind, fillKind), new[] { variable });
 
-    /// <summary>What the message tells the user to do.</summary>
-    public string Advice(FormatInfo format, string nonPresent) =>
-        Kind == FixProperties.NewTable
-            ? "create it with " + format.Name + ".NewTable(n)"
-            : "fill it with " + nonPresent;
+    /// <summary>What the message tells the user to do; without a rewrite it says so (the rule's page shows the hand fix).</summary>
+    public string Advice(FormatInfo format, string nonPresent) => Kind switch
+    {
+        FixProperties.NewTable => "create it with " + format.Name + ".NewTable(n)",
+        null => "fill it with " + nonPresent + Reports.NoFix,
+        _ => "fill it with " + nonPresent,
+    };
 }

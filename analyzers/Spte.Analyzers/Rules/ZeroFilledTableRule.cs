@@ -88,7 +88,7 @@ internal static class ZeroFilledTableRule
         var symbols = scope.Model.Symbols;
         if (KnownMethods.IsGcAllocate(method, symbols))
         {
-            AnalyzeGcAllocate(context, invocation, scope);
+            ZeroFilledCallRule.AnalyzeGcAllocate(context, invocation, scope);
         }
         else if (KnownMethods.IsArrayClear(method, symbols))
         {
@@ -101,7 +101,7 @@ internal static class ZeroFilledTableRule
         }
         else if (KnownMethods.IsFill(method, symbols))
         {
-            AnalyzeFill(context, invocation, scope);
+            ZeroFilledCallRule.AnalyzeFill(context, invocation, scope);
         }
         else if (KnownMethods.IsNativeClear(method, symbols))
         {
@@ -121,11 +121,11 @@ internal static class ZeroFilledTableRule
         }
         else if (KnownMethods.IsPoolRent(method, symbols))
         {
-            AnalyzeRent(context, invocation, scope);
+            ZeroFilledCallRule.AnalyzeRent(context, invocation, scope);
         }
         else if (KnownMethods.IsRepeat(method, symbols))
         {
-            AnalyzeRepeat(context, invocation, scope);
+            ZeroFilledCallRule.AnalyzeRepeat(context, invocation, scope);
         }
         else if (KnownMethods.IsNativeAllocZeroed(method, symbols))
         {
@@ -136,106 +136,6 @@ internal static class ZeroFilledTableRule
             else if (Destinations.SlotOf(invocation, scope) is { ZeroIsWrong: true } format)
             {
                 context.ReportDiagnostic(Reports.ZeroRawTable(invocation, format, TableFix.None));
-            }
-        }
-    }
-
-    private static void AnalyzeGcAllocate(OperationAnalysisContext context, IInvocationOperation invocation, BlockScope scope)
-    {
-        var model = scope.Model;
-        if (Destinations.IsFilledRightAfter(invocation, model))
-        {
-            return;
-        }
-
-        var element = invocation.TargetMethod.TypeArguments[0];
-        if (model.Entry(element) is { Format.ZeroIsWrong: true } entry)
-        {
-            // NewTable cannot pin: a pinned allocation keeps its call and is filled after it.
-            var pinned = invocation.Arguments.ArgumentFor(1) is { ArgumentKind: ArgumentKind.Explicit, Value: var value }
-                && !(value.ConstantValue is { HasValue: true, Value: false });
-            var fix = !entry.IsView && !pinned && invocation.Arguments.ArgumentFor(0) is { } size
-                ? TableFix.NewTable(size.Value)
-                : FillAfter(invocation, model);
-            context.ReportDiagnostic(Reports.ZeroTable(invocation, entry, fix));
-        }
-        else if (element.SpecialType == SpecialType.System_UInt64
-            && Destinations.SlotOf(invocation, scope) is { ZeroIsWrong: true } format)
-        {
-            context.ReportDiagnostic(Reports.ZeroRawTable(invocation, format, FillAfter(invocation, model)));
-        }
-    }
-
-    /// <summary><c>ArrayPool&lt;T&gt;.Shared.Rent(n)</c> not filled by the next statement: fresh pool arrays are zero.</summary>
-    private static void AnalyzeRent(OperationAnalysisContext context, IInvocationOperation invocation, BlockScope scope)
-    {
-        var model = scope.Model;
-        if (invocation.Type is not IArrayTypeSymbol array || Destinations.IsFilledRightAfter(invocation, model))
-        {
-            return;
-        }
-
-        if (model.Entry(array.ElementType) is { Format.ZeroIsWrong: true } entry)
-        {
-            context.ReportDiagnostic(Reports.ZeroTable(invocation, entry, FillAfter(invocation, model)));
-        }
-        else if (array.ElementType.SpecialType == SpecialType.System_UInt64
-            && Destinations.SlotOf(invocation, scope) is { ZeroIsWrong: true } format)
-        {
-            context.ReportDiagnostic(Reports.ZeroRawTable(invocation, format, FillAfter(invocation, model)));
-        }
-    }
-
-    /// <summary>
-    /// <c>Enumerable.Repeat(0UL, n)</c> that becomes a slot table (<c>.ToArray()</c>, <c>[.. ]</c>):
-    /// reported at the zero, which the fix replaces. A zero entry (<c>Repeat(default(T), n)</c>) is
-    /// SPTE1001's, as any zero entry passed as an argument.
-    /// </summary>
-    private static void AnalyzeRepeat(OperationAnalysisContext context, IInvocationOperation invocation, BlockScope scope)
-    {
-        var model = scope.Model;
-        if (invocation.TargetMethod.TypeArguments is not { Length: 1 } typeArguments || typeArguments[0].SpecialType != SpecialType.System_UInt64
-            || invocation.Arguments.ArgumentFor(0)?.Value is not { } value
-            || !ZeroValues.HasRawZero(value, model)
-            || Destinations.SlotOfSequence(invocation, scope) is not { ZeroIsWrong: true } format)
-        {
-            return;
-        }
-
-        foreach (var leaf in ZeroValues.RawZeroLeaves(value, model))
-        {
-            context.ReportDiagnostic(Reports.ZeroRawTable(leaf, format, TableFix.InPlace(FixProperties.ReplaceValue)));
-        }
-    }
-
-    /// <summary><c>span.Fill(default)</c>, <c>Array.Fill(a, 0)</c>: reported at the zero value, which the fix replaces.</summary>
-    private static void AnalyzeFill(OperationAnalysisContext context, IInvocationOperation invocation, BlockScope scope)
-    {
-        var model = scope.Model;
-        var (table, value) = invocation.Instance is { } instance
-            ? (instance, invocation.Arguments.ArgumentFor(0)?.Value)
-            : (invocation.Arguments.ArgumentFor(0)?.Value, invocation.Arguments.ArgumentFor(1)?.Value);
-        if (table is null || value is null)
-        {
-            return;
-        }
-
-        table = table.WalkDownConversions();
-        var zero = value.WalkDownConversions();
-        if (model.TableElement(table.Type) is { Format.ZeroIsWrong: true } entry)
-        {
-            if (ZeroValues.IsZeroEntry(zero, model, out _))
-            {
-                context.ReportDiagnostic(Reports.ZeroTable(zero, entry, TableFix.InPlace(FixProperties.ReplaceValue)));
-            }
-        }
-        else if (model.IsRawTable(table.Type)
-            && ZeroValues.HasRawZero(value, model)
-            && scope.SlotOf(table) is { ZeroIsWrong: true } format)
-        {
-            foreach (var leaf in ZeroValues.RawZeroLeaves(value, model))
-            {
-                context.ReportDiagnostic(Reports.ZeroRawTable(leaf, format, TableFix.InPlace(FixProperties.ReplaceValue)));
             }
         }
     }
@@ -274,6 +174,7 @@ internal static class ZeroFilledTableRule
         return true;
     }
 
-    private static TableFix FillAfter(IOperation creation, SpteModel model) =>
+    /// <summary>A fill after the statement that stores <paramref name="creation"/>, where one can go.</summary>
+    internal static TableFix FillAfter(IOperation creation, SpteModel model) =>
         Destinations.FillTarget(creation, model) is var (variable, kind) ? TableFix.FillAfter(variable, kind) : TableFix.None;
 }

@@ -15,6 +15,9 @@ internal sealed record EptCapabilities
     /// <summary>1G leaves are allowed (bit 7 in a PDPTE).</summary>
     public bool Supports1G { get; init; } = true;
 
+    /// <summary>Page-modification logging is on (the VMCS's "enable PML" control, with <see cref="AccessedDirty"/>).</summary>
+    public bool Pml { get; init; }
+
     /// <summary>Accessed and dirty flags are on (EPTP bit 6).</summary>
     public bool AccessedDirty { get; init; } = true;
 }

@@ -46,6 +46,9 @@ internal sealed class EptWalker : ITdpWalker
     /// <summary>The accessed flag the CPU sets, or 0 without EPT A/D.</summary>
     private readonly ulong _accessedMask;
 
+    /// <summary>The vCPU's page-modification log when <see cref="EptCapabilities.Pml"/> is on.</summary>
+    public PmlLog? Pml { get; }
+
     /// <summary>Creates a walker for one vCPU.</summary>
     /// <param name="host">Where the tables live.</param>
     /// <param name="capabilities">The CPU's EPT features.</param>
@@ -59,6 +62,9 @@ internal sealed class EptWalker : ITdpWalker
         VeInfo = veInfo;
         _highReserved = capabilities.MaxPhyAddr < 52 ? GenMask.Ull(51, capabilities.MaxPhyAddr) : 0;
         _accessedMask = capabilities.AccessedDirty ? EptSpte.Leaf.AccessedMask : 0;
+        Pml = !capabilities.Pml ? null
+            : capabilities.AccessedDirty ? new PmlLog()
+            : throw new ArgumentException("PML logs the writes that set EPT dirty flags, so it needs EPT A/D.", nameof(capabilities));
         var misconfiguredXwr = (1U << 0b010) | (1U << 0b110) | (capabilities.ExecuteOnly ? 0 : 1U << 0b100);
         var xwrOnly = 0UL;
         var xwrOrMemoryType = 0UL;
@@ -149,9 +155,17 @@ internal sealed class EptWalker : ITdpWalker
                 return Violation(gpa, level, entry, accessBit, rwx, "access not permitted");
             }
 
-            if (access == GuestAccessKind.Write && accessed != 0)
+            if (access == GuestAccessKind.Write && accessed != 0 && !entry.AsLeaf.Dirty)
             {
-                SetDirty(ref slot, entry);
+                if (Pml is { IsFull: true })
+                {
+                    return new TdpWalkResult(TdpWalkOutcome.PmlFull, gpa, 0, level, entry.Raw, EptViolationQualification.None, PageFaultErrorCode.None, "page-modification log full");
+                }
+
+                if (SetDirty(ref slot, entry))
+                {
+                    Pml?.Log(gpa);
+                }
             }
 
             var pageMask = (PgLevel.PagesPerHpage(level) << HostMemory.PageShift) - 1;
@@ -227,15 +241,21 @@ internal sealed class EptWalker : ITdpWalker
         return new TdpWalkResult(outcome, gpa, 0, level, entry.Raw, qualification, PageFaultErrorCode.None, reason);
     }
 
-    /// <summary>Sets the dirty flag of the leaf used for a write, unless another update replaced the entry meanwhile.</summary>
-    private static void SetDirty(ref EptSpte slot, EptSpte used)
+    /// <summary>Sets the dirty flag of the leaf used for a write, unless another update replaced the entry or set it meanwhile.</summary>
+    /// <returns>Whether this walk set it (a write PML logs).</returns>
+    private static bool SetDirty(ref EptSpte slot, EptSpte used)
     {
         while (true)
         {
             var current = TdpIter<EptSpte>.ReadSpte(ref slot);
-            if (current.Pfn != used.Pfn || (current.Raw & EptSpte.VmxEptRwxMask) == 0 || current.AsLeaf.Dirty || SetBit(ref slot, current, EptSpte.Leaf.DirtyMask))
+            if (current.Pfn != used.Pfn || (current.Raw & EptSpte.VmxEptRwxMask) == 0 || current.AsLeaf.Dirty)
             {
-                return;
+                return false;
+            }
+
+            if (SetBit(ref slot, current, EptSpte.Leaf.DirtyMask))
+            {
+                return true;
             }
         }
     }

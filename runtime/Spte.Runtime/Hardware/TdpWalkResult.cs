@@ -20,6 +20,9 @@ internal enum TdpWalkOutcome
 
     /// <summary>A nested page fault (#NPF) exits to the host with <see cref="TdpWalkResult.ErrorCode"/>.</summary>
     NestedPageFault,
+
+    /// <summary>The write would set a dirty flag with the page-modification log full: a PML-full VM exit before the access.</summary>
+    PmlFull,
 }
 
 /// <summary>The result of a hardware walk.</summary>

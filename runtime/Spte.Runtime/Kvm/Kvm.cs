@@ -62,6 +62,11 @@ public sealed class Kvm : IKvm
             throw new NotSupportedException("The NX huge page mitigation is modelled for the TDP MMU only (kvm.tdp_mmu=Y with EPT/NPT); the legacy MMU's is not.");
         }
 
+        if (ModuleParams.EnablePml && !(Cpu.Vendor == CpuVendor.Intel && ModuleParams.Tdp && ModuleParams.TdpMmu))
+        {
+            throw new NotSupportedException("PML (kvm_intel.enable_pml) is modelled on Intel with EPT and the TDP MMU only; AMD has no PML, and the legacy MMU's clear-dirty path is not modelled.");
+        }
+
         if (type == KvmVmType.Tdx && !ModuleParams.TdpMmu)
         {
             throw new KvmException(KvmErrno.EINVAL, "TDX VMs need the TDP MMU (kvm.tdp_mmu=Y).");
@@ -76,8 +81,8 @@ public sealed class Kvm : IKvm
         var maxHuge = Cpu.Supports1GPages ? PgLevel.Pg1G : PgLevel.Pg2M;
         if (Cpu.Vendor == CpuVendor.Intel)
         {
-            var caps = new EptCapabilities { MaxPhyAddr = Cpu.MaxPhyAddr, ExecuteOnly = Cpu.EptExecuteOnly, Supports1G = Cpu.Supports1GPages };
-            var options = new KvmMmuOptions { TdpMmu = ModuleParams.TdpMmu, ProveMmu = ModuleParams.ProveMmu, EagerPageSplit = ModuleParams.EagerPageSplit, NxHugePages = ModuleParams.NxHugePages, RootLevel = rootLevel, MaxHugePageLevel = maxHuge, Mmio = type == KvmVmType.Tdx ? MmioSpteMask.Tdx : MmioSpteMask.Vmx };
+            var caps = new EptCapabilities { MaxPhyAddr = Cpu.MaxPhyAddr, ExecuteOnly = Cpu.EptExecuteOnly, Supports1G = Cpu.Supports1GPages, Pml = ModuleParams.EnablePml };
+            var options = new KvmMmuOptions { TdpMmu = ModuleParams.TdpMmu, ProveMmu = ModuleParams.ProveMmu, EagerPageSplit = ModuleParams.EagerPageSplit, NxHugePages = ModuleParams.NxHugePages, Pml = ModuleParams.EnablePml, RootLevel = rootLevel, MaxHugePageLevel = maxHuge, Mmio = type == KvmVmType.Tdx ? MmioSpteMask.Tdx : MmioSpteMask.Vmx };
             return new KvmVm<EptSpte>(this, type, guestBits, options, ve => new EptWalker(Memory, caps, ve));
         }
 

@@ -50,6 +50,16 @@ public sealed record KvmModuleParams
     public bool EagerPageSplit { get; init; } = true;
 
     /// <summary>
+    /// <c>kvm_intel.enable_pml</c>: dirty logging by the CPU's page-modification log. Starting to
+    /// log clears the dirty flags of the slot's leafs instead of write-protecting them at 4K, the
+    /// CPU logs each write that sets a flag again, and KVM moves the log into the dirty bitmap at
+    /// every VM exit; get and clear clear the flags again. Off by default here (KVM turns it on
+    /// where the CPU has it), so a VM write-protects, as with <c>enable_pml=0</c>. Intel with
+    /// EPT and the TDP MMU only.
+    /// </summary>
+    public bool EnablePml { get; init; }
+
+    /// <summary>
     /// <c>kvm.nx_huge_pages</c>, the iTLB multihit mitigation (KVM's "auto" turns it on only on
     /// affected CPUs, so off is the default): large leafs are made non-executable, an instruction
     /// fetch from one splits it and maps the fetched page 4K and executable, and the tables made

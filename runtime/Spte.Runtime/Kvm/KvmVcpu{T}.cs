@@ -140,8 +140,15 @@ public sealed partial class KvmVcpu<T> : KvmVcpu
                     }
 
                     return HandleVeInGuest(gpa, size);
+
+                case TdpWalkOutcome.PmlFull:
+                    // handle_pml_full: the exit itself emptied the log; the write runs again.
+                    Stats.Increment(VcpuStat.PmlFullExits);
+                    FlushPml();
+                    continue;
             }
 
+            FlushPml();
             var result = ExitToKvm(walk, gpa, out var translated);
             if (result == PageFaultResult.GuestFault)
             {
@@ -166,8 +173,26 @@ public sealed partial class KvmVcpu<T> : KvmVcpu
         throw Mmu.KvmBug($"vCPU {Id} made no progress on {access} after {MaxEntriesPerAccess} guest entries.");
     }
 
+    /// <summary>
+    /// KVM's <c>vmx_flush_pml_buffer</c>, run at every VM exit: each page the CPU logged is
+    /// marked dirty in its slot, so a dirty-log read after any exit sees every write before it.
+    /// </summary>
+    private void FlushPml()
+    {
+        if (_walker.Pml is not { } pml)
+        {
+            return;
+        }
+
+        foreach (var gfn in pml.Flush())
+        {
+            Mmu.Memslots.GfnToMemslot(Root!.AsId, gfn)?.MarkPageDirty(gfn);
+        }
+    }
+
     private KvmExitReason Exit(KvmExitReason reason)
     {
+        FlushPml();
         RunData.ExitReason = reason;
         return reason;
     }

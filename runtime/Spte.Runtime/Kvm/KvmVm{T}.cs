@@ -205,7 +205,9 @@ public sealed partial class KvmVm<T> : KvmVm
 
     /// <summary>
     /// KVM's <c>kvm_mmu_slot_apply_flags</c>: turning dirty logging on splits the slot's huge
-    /// pages (<c>eager_page_split</c>) and write-protects the slot (no PML: 4K granularity), except under <c>KVM_DIRTY_LOG_INITIALLY_SET</c>, where every page
+    /// pages (<c>eager_page_split</c>) and write-protects the slot — at 4K without PML; with PML
+    /// the 4K leafs stay writable with their dirty flags cleared, for the CPU to log the next
+    /// write, and only large leafs are write-protected — except under <c>KVM_DIRTY_LOG_INITIALLY_SET</c>, where every page
     /// counts as dirty already and large leafs stay until <c>KVM_CLEAR_DIRTY_LOG</c> reaches
     /// them; turning it off zaps the tables that can be collapsed back into large pages.
     /// </summary>
@@ -223,7 +225,15 @@ public sealed partial class KvmVm<T> : KvmVm
                 Mmu.SlotTrySplitHugePages(@new, PgLevel.Pg4K);
             }
 
-            Mmu.WrprotSlot(@new, PgLevel.Pg4K);
+            if (Mmu.Options.Pml)
+            {
+                Mmu.SlotLeafClearDirty(@new);
+                Mmu.WrprotSlot(@new, PgLevel.Pg2M);
+            }
+            else
+            {
+                Mmu.WrprotSlot(@new, PgLevel.Pg4K);
+            }
         }
         else if (old.DirtyLogging && !@new.DirtyLogging)
         {

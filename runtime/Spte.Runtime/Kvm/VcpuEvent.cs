@@ -118,4 +118,7 @@ public enum VcpuStat
 
     /// <summary><c>pf_guest</c>-like: page faults the guest's own tables raised (shadow paging), injected into the guest.</summary>
     GuestPageFaults,
+
+    /// <summary>Page-modification-log-full exits (<c>EXIT_REASON_PML_FULL</c>).</summary>
+    PmlFullExits,
 }

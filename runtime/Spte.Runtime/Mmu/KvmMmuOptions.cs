@@ -31,6 +31,9 @@ internal sealed record KvmMmuOptions
     /// <summary>KVM's <c>CONFIG_KVM_PROVE_MMU</c>: check every SPTE write (<see cref="KvmMmu{T}.ProveMmuSpteWrite"/>).</summary>
     public bool ProveMmu { get; init; }
 
+    /// <summary>Dirty logging by the CPU's page-modification log (<c>enable_pml</c>): cleared dirty flags instead of write protection at 4K. The TDP MMU over EPT with A/D only.</summary>
+    public bool Pml { get; init; }
+
     /// <summary>
     /// The scheduler's <c>need_resched()</c> as long walks see it: asked at each step that may
     /// yield the MMU lock. Null: only the lock's waiters make a walk yield. Tests set it to force

@@ -65,7 +65,32 @@ internal sealed partial class KvmMmu<T>
     }
 
     /// <summary>
-    /// KVM's <c>kvm_arch_mmu_enable_log_dirty_pt_masked</c> in its write-protect form: under the
+    /// KVM's <c>kvm_mmu_slot_leaf_clear_dirty</c> (dirty logging starts with PML): under the
+    /// shared lock, every leaf of the slot loses its dirty flag, so the CPU logs the next write to
+    /// it. The leafs stay writable: no write faults.
+    /// </summary>
+    /// <returns>Whether any SPTE changed (a TLB flush was done).</returns>
+    public bool SlotLeafClearDirty(KvmMemorySlot slot)
+    {
+        ArgumentNullException.ThrowIfNull(slot);
+        bool changed;
+        using (ReadLock())
+        {
+            changed = Tdp.ClearDirtySlot(slot);
+        }
+
+        if (changed)
+        {
+            FlushRemoteTlbs();
+        }
+
+        Rcu.Poll();
+        return changed;
+    }
+
+    /// <summary>
+    /// KVM's <c>kvm_arch_mmu_enable_log_dirty_pt_masked</c> in its write-protect form (or, with
+    /// PML, its clear-dirty form: the leafs lose their dirty flag instead of writable): under the
     /// write lock, the 4K leafs of the GFNs set in <paramref name="dirtyBitmap"/> lose their
     /// writable bit, re-arming dirty logging for them. With <paramref name="initiallySet"/>
     /// (<c>KVM_DIRTY_LOG_INITIALLY_SET</c>) dirty logging started without write-protecting, so
@@ -82,7 +107,7 @@ internal sealed partial class KvmMmu<T>
                 WriteProtectLargeLeafsOfWords(slot, dirtyBitmap, Options.EagerPageSplit && Options.TdpMmu);
             }
 
-            Tdp.ClearDirtyPtMasked(slot, dirtyBitmap);
+            Tdp.ClearDirtyPtMasked(slot, dirtyBitmap, Options.Pml ? T.ShadowDirtyMask : T.PtWritableMask);
             if (Shadow.HasPages)
             {
                 Shadow.ClearDirtyPtMasked(slot, dirtyBitmap);

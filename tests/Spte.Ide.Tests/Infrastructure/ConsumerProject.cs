@@ -1,49 +1,69 @@
 using System;
 using System.IO;
-using System.Linq;
-using System.Reflection;
-using Spte.Tests;
+using System.Threading.Tasks;
+using Xunit;
 
 namespace Spte.Ide.Tests.Infrastructure;
 
 /// <summary>
-/// A consumer project in a temp directory. It takes the toolkit the way a packed consumer does
-/// (attributes as a reference, generator and analyzers as analyzers), but from the dlls this
-/// test project's build produced, not from a packed feed (see docs/ide.md).
+/// A temp directory with a consumer project that takes the toolkit the way a user's project does,
+/// by a PackageReference, from this run's packed feed alone and into its own packages folder, so
+/// neither a stale copy of the same version in the machine's cache nor any other source can serve it.
 /// </summary>
 internal sealed class ConsumerProject : IDisposable
 {
+    private readonly string temp = Path.Combine(Path.GetTempPath(), "spte-ide-" + Guid.NewGuid().ToString("N"));
+
     public ConsumerProject()
     {
         Directory.CreateDirectory(Root);
-        File.WriteAllText(System.IO.Path.Combine(Root, "Consumer.csproj"), Csproj());
     }
 
-    public string Root { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "spte-ide-" + Guid.NewGuid().ToString("N"));
+    /// <summary>The project directory (the LSP workspace root).</summary>
+    public string Root => Path.Combine(temp, "consumer");
 
-    public string SourcePath => System.IO.Path.Combine(Root, "Mmu.cs");
+    /// <summary>Where <see cref="PackedToolkit.PackAsync"/> writes the package; the project's only restore source.</summary>
+    public string Feed => Path.Combine(temp, "feed");
 
-    public void Dispose() => Directory.Delete(Root, recursive: true);
+    /// <summary>The project's RestorePackagesPath.</summary>
+    public string Packages => Path.Combine(temp, "packages");
 
-    private static string Csproj()
+    public string SourcePath => Path.Combine(Root, "Mmu.cs");
+
+    public string AssetsPath => Path.Combine(Root, "obj", "project.assets.json");
+
+    /// <summary>Writes the project for <paramref name="package"/> and restores it; a failed restore fails the test with its output.</summary>
+    public async Task RestoreAsync(PackedToolkit package)
     {
-        var configuration = typeof(ConsumerProject).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "Configuration").Value;
-        string Dll(string project, string name) =>
-            System.IO.Path.Combine(RepositoryRoot.Path, project, "bin", configuration!, "netstandard2.0", name + ".dll");
-        var annotations = System.IO.Path.Combine(AppContext.BaseDirectory, "Spte.Annotations.dll");
-        return $"""
+        File.WriteAllText(Path.Combine(Root, "Consumer.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
                 <TargetFramework>net10.0</TargetFramework>
                 <OutputType>Library</OutputType>
                 <Nullable>enable</Nullable>
+                <RestorePackagesPath>{Packages}</RestorePackagesPath>
               </PropertyGroup>
               <ItemGroup>
-                <Reference Include="{annotations}" />
-                <Analyzer Include="{Dll("generator/Spte.Generator", "Spte.Generator")}" />
-                <Analyzer Include="{Dll("analyzers/Spte.Analyzers", "Spte.Analyzers")}" />
+                <PackageReference Include="{PackedToolkit.Id}" Version="{package.Version}" />
               </ItemGroup>
             </Project>
-            """;
+            """);
+
+        // Only the feed: a net10.0 library needs nothing else (the SDK carries the targeting pack
+        // and its analyzers), and no network source can answer for Spte.Toolkit or fail the restore.
+        File.WriteAllText(Path.Combine(Root, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="spte-feed" value="{package.Feed}" />
+              </packageSources>
+            </configuration>
+            """);
+
+        var (exitCode, output) = await Dotnet.RunAsync(Root, "restore");
+        Assert.True(exitCode == 0, "restore of the consumer from the packed feed failed:\n" + output);
     }
+
+    public void Dispose() => Directory.Delete(temp, recursive: true);
 }

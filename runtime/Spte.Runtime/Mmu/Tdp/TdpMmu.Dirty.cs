@@ -59,7 +59,7 @@ internal sealed partial class TdpMmu<T>
     /// the write lock held: clear the writable bit of the 4K leafs of the GFNs set in
     /// <paramref name="dirtyBitmap"/> (bit i = slot page i), re-arming dirty logging for them.
     /// </summary>
-    internal void ClearDirtyPtMasked(KvmMemorySlot slot, ReadOnlySpan<ulong> dirtyBitmap)
+    internal void ClearDirtyPtMasked(KvmMemorySlot slot, ReadOnlySpan<ulong> dirtyBitmap, ulong bits)
     {
         using (Rcu.ReadLock())
         {
@@ -74,7 +74,7 @@ internal sealed partial class TdpMmu<T>
                 {
                     if (dirtyBitmap[word] != 0)
                     {
-                        ClearDirtyPtWord(root, slot.BaseGfn + ((ulong)word * 64), dirtyBitmap[word]);
+                        ClearDirtyPtWord(root, slot.BaseGfn + ((ulong)word * 64), dirtyBitmap[word], bits);
                     }
                 }
             }
@@ -85,7 +85,7 @@ internal sealed partial class TdpMmu<T>
     /// KVM's <c>clear_dirty_pt_masked</c> for one word: a single walk from the first set GFN over
     /// the 64 the word covers (not one walk per page), taking each 4K leaf whose bit is set.
     /// </summary>
-    private void ClearDirtyPtWord(KvmMmuPage<T> root, ulong gfn, ulong mask)
+    private void ClearDirtyPtWord(KvmMmuPage<T> root, ulong gfn, ulong mask, ulong bits)
     {
         var start = gfn + (ulong)BitOperations.TrailingZeroCount(mask);
         for (var iter = new TdpIter<T>(_kvm, root, PgLevel.Pg4K, start); mask != 0 && iter.Valid && iter.Gfn < gfn + 64; iter.Next())
@@ -102,11 +102,53 @@ internal sealed partial class TdpMmu<T>
             }
 
             mask &= ~bit;
-            if (iter.OldSpte.IsPresent && Spte<T>.IsWritablePte(iter.OldSpte))
+            if (iter.OldSpte.IsPresent && (iter.OldSpte.Raw & bits) != 0)
             {
-                TdpMmuClearSpteBits(ref iter, T.PtWritableMask);
+                TdpMmuClearSpteBits(ref iter, bits);
             }
         }
+    }
+
+    /// <summary>
+    /// KVM's <c>kvm_tdp_mmu_clear_dirty_slot</c> → <c>clear_dirty_gfn_range</c> with the shared
+    /// lock held: every leaf of the slot loses its dirty flag by compare-exchange (the CPU may set
+    /// it again at any time), yielding to the lock's waiters as it goes.
+    /// </summary>
+    /// <returns>Whether any SPTE changed (a TLB flush is due).</returns>
+    internal bool ClearDirtySlot(KvmMemorySlot slot)
+    {
+        var changed = false;
+        foreach (var root in Roots)
+        {
+            if (root.Invalid || root.AsId != slot.AsId || !TryGetRoot(root))
+            {
+                continue;
+            }
+
+            using (Rcu.ReadLock())
+            {
+                for (var iter = new TdpIter<T>(_kvm, root, PgLevel.Pg4K, slot.BaseGfn); iter.Valid && iter.Gfn < slot.EndGfn; iter.Next())
+                {
+                    if (TdpMmuIterCondResched(ref iter, flush: false, shared: true))
+                    {
+                        continue;
+                    }
+
+                    while (iter.OldSpte.IsPresent && Spte<T>.IsLastSpte(iter.OldSpte, iter.Level) && Spte<T>.IsDirtySpte(iter.OldSpte))
+                    {
+                        if (TdpMmuSetSpteAtomic(ref iter, T.FromRaw(iter.OldSpte.Raw & ~T.ShadowDirtyMask)))
+                        {
+                            changed = true;
+                            break;
+                        }
+                    }
+                }
+            }
+
+            PutRoot(root);
+        }
+
+        return changed;
     }
 
     /// <summary>
