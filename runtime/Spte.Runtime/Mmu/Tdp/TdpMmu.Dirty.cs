@@ -18,16 +18,20 @@ internal sealed partial class TdpMmu<T>
     /// SPTEs stay MMU-writable, so the next guest write is fixed by the fast path and logged.
     /// </summary>
     /// <returns>Whether any SPTE changed (a TLB flush is due).</returns>
-    internal bool WrprotSlot(KvmMemorySlot slot, int minLevel)
+    internal bool WrprotSlot(KvmMemorySlot slot, int minLevel) => ClearLeafBitsSlot(slot, minLevel, T.PtWritableMask);
+
+    /// <summary>
+    /// The walk <c>wrprot_gfn_range</c> and <c>clear_dirty_gfn_range</c> share, with the shared
+    /// lock held: every leaf at or above <paramref name="minLevel"/> in the slot that has any of
+    /// <paramref name="bits"/> loses them by compare-exchange (the CPU or a fault may change the
+    /// entry meanwhile), yielding to the lock's waiters as it goes.
+    /// </summary>
+    /// <returns>Whether any SPTE changed (a TLB flush is due).</returns>
+    private bool ClearLeafBitsSlot(KvmMemorySlot slot, int minLevel, ulong bits)
     {
         var changed = false;
-        foreach (var root in Roots)
+        foreach (var root in ValidRootsYieldSafe(slot.AsId))
         {
-            if (root.Invalid || root.AsId != slot.AsId || !TryGetRoot(root))
-            {
-                continue;
-            }
-
             using (Rcu.ReadLock())
             {
                 for (var iter = new TdpIter<T>(_kvm, root, minLevel, slot.BaseGfn); iter.Valid && iter.Gfn < slot.EndGfn; iter.Next())
@@ -37,9 +41,9 @@ internal sealed partial class TdpMmu<T>
                         continue;
                     }
 
-                    while (iter.OldSpte.IsPresent && Spte<T>.IsLastSpte(iter.OldSpte, iter.Level) && Spte<T>.IsWritablePte(iter.OldSpte))
+                    while (iter.OldSpte.IsPresent && Spte<T>.IsLastSpte(iter.OldSpte, iter.Level) && (iter.OldSpte.Raw & bits) != 0)
                     {
-                        if (TdpMmuSetSpteAtomic(ref iter, T.FromRaw(iter.OldSpte.Raw & ~T.PtWritableMask)))
+                        if (TdpMmuSetSpteAtomic(ref iter, T.FromRaw(iter.OldSpte.Raw & ~bits)))
                         {
                             changed = true;
                             break;
@@ -47,8 +51,6 @@ internal sealed partial class TdpMmu<T>
                     }
                 }
             }
-
-            PutRoot(root);
         }
 
         return changed;
@@ -111,45 +113,10 @@ internal sealed partial class TdpMmu<T>
 
     /// <summary>
     /// KVM's <c>kvm_tdp_mmu_clear_dirty_slot</c> → <c>clear_dirty_gfn_range</c> with the shared
-    /// lock held: every leaf of the slot loses its dirty flag by compare-exchange (the CPU may set
-    /// it again at any time), yielding to the lock's waiters as it goes.
+    /// lock held: every leaf of the slot loses its dirty flag (the CPU may set it again at any time).
     /// </summary>
     /// <returns>Whether any SPTE changed (a TLB flush is due).</returns>
-    internal bool ClearDirtySlot(KvmMemorySlot slot)
-    {
-        var changed = false;
-        foreach (var root in Roots)
-        {
-            if (root.Invalid || root.AsId != slot.AsId || !TryGetRoot(root))
-            {
-                continue;
-            }
-
-            using (Rcu.ReadLock())
-            {
-                for (var iter = new TdpIter<T>(_kvm, root, PgLevel.Pg4K, slot.BaseGfn); iter.Valid && iter.Gfn < slot.EndGfn; iter.Next())
-                {
-                    if (TdpMmuIterCondResched(ref iter, flush: false, shared: true))
-                    {
-                        continue;
-                    }
-
-                    while (iter.OldSpte.IsPresent && Spte<T>.IsLastSpte(iter.OldSpte, iter.Level) && Spte<T>.IsDirtySpte(iter.OldSpte))
-                    {
-                        if (TdpMmuSetSpteAtomic(ref iter, T.FromRaw(iter.OldSpte.Raw & ~T.ShadowDirtyMask)))
-                        {
-                            changed = true;
-                            break;
-                        }
-                    }
-                }
-            }
-
-            PutRoot(root);
-        }
-
-        return changed;
-    }
+    internal bool ClearDirtySlot(KvmMemorySlot slot) => ClearLeafBitsSlot(slot, PgLevel.Pg4K, T.ShadowDirtyMask);
 
     /// <summary>
     /// KVM's <c>kvm_tdp_mmu_write_protect_gfn</c> → <c>write_protect_gfn</c> with the write lock

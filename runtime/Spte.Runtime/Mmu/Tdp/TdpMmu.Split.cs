@@ -19,23 +19,14 @@ internal sealed partial class TdpMmu<T>
     /// <returns>False when the host ran out of page-table pages (KVM's <c>-ENOMEM</c>): the leafs not split stay large, which is safe.</returns>
     internal bool TrySplitHugePages(KvmMemorySlot slot, ulong start, ulong end, int targetLevel, bool shared)
     {
-        foreach (var root in Roots)
+        foreach (var root in ValidRootsYieldSafe(slot.AsId))
         {
-            if (root.Invalid || root.AsId != slot.AsId || !TryGetRoot(root))
-            {
-                continue;
-            }
-
-            bool split;
             using (Rcu.ReadLock())
             {
-                split = SplitHugePagesRoot(root, start, end, targetLevel, shared);
-            }
-
-            PutRoot(root);
-            if (!split)
-            {
-                return false;
+                if (!SplitHugePagesRoot(root, start, end, targetLevel, shared))
+                {
+                    return false;
+                }
             }
         }
 

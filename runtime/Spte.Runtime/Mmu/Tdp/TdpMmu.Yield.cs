@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Threading;
 
 namespace Spte.Runtime.Mmu.Tdp;
@@ -11,7 +12,7 @@ internal sealed partial class TdpMmu<T>
     /// last started, flush if a flush is due, leave the RCU section, let the waiters in, and
     /// come back. The next <see cref="TdpIter{T}.Next"/> restarts from the root at the GFN the
     /// walk had reached, because any table may have changed or gone meanwhile. The caller holds
-    /// a reference on the root (<see cref="TryGetRoot"/>), so the root itself stays.
+    /// a reference on the root (<see cref="ValidRootsYieldSafe"/>), so the root itself stays.
     /// </summary>
     /// <returns>Whether the walk yielded: the caller skips the current entry, as KVM's <c>continue</c> does.</returns>
     private bool TdpMmuIterCondResched(ref TdpIter<T> iter, bool flush, bool shared)
@@ -34,10 +35,32 @@ internal sealed partial class TdpMmu<T>
     }
 
     /// <summary>
-    /// KVM's <c>kvm_tdp_mmu_get_root</c> as the yield-safe root loops use it: a reference, unless
-    /// the last one is already gone (the root is being freed), so a walk that drops the lock
-    /// does not lose its root.
+    /// KVM's <c>for_each_valid_tdp_mmu_root_yield_safe</c>: the valid roots of address space
+    /// <paramref name="asId"/>, each with a reference held while the caller's body runs (taken as
+    /// <c>kvm_tdp_mmu_get_root</c> does, unless the last one is already gone), so a walk that
+    /// drops the lock does not lose its root.
     /// </summary>
+    private IEnumerable<KvmMmuPage<T>> ValidRootsYieldSafe(int asId)
+    {
+        foreach (var root in Roots)
+        {
+            if (root.Invalid || root.AsId != asId || !TryGetRoot(root))
+            {
+                continue;
+            }
+
+            try
+            {
+                yield return root;
+            }
+            finally
+            {
+                PutRoot(root);
+            }
+        }
+    }
+
+    /// <summary>KVM's <c>kvm_tdp_mmu_get_root</c>: a reference, unless the last one is already gone (the root is being freed).</summary>
     private static bool TryGetRoot(KvmMmuPage<T> root)
     {
         var count = Volatile.Read(ref root.RootCount);

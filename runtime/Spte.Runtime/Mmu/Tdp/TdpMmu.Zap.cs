@@ -46,13 +46,8 @@ internal sealed partial class TdpMmu<T>
     internal int ZapCollapsibleSptes(KvmMemorySlot slot)
     {
         var zapped = 0;
-        foreach (var root in Roots)
+        foreach (var root in ValidRootsYieldSafe(slot.AsId))
         {
-            if (root.Invalid || root.AsId != slot.AsId || !TryGetRoot(root))
-            {
-                continue;
-            }
-
             using (Rcu.ReadLock())
             {
                 for (var iter = new TdpIter<T>(_kvm, root, PgLevel.Pg2M, slot.BaseGfn); iter.Valid && iter.Gfn < slot.EndGfn; iter.Next())
@@ -74,8 +69,6 @@ internal sealed partial class TdpMmu<T>
                     }
                 }
             }
-
-            PutRoot(root);
         }
 
         return zapped;
@@ -161,13 +154,8 @@ internal sealed partial class TdpMmu<T>
         var zapped = false;
         var flush = false;
         end = Math.Min(end, MaxGfn + 1);
-        foreach (var root in Roots)
+        foreach (var root in ValidRootsYieldSafe(asId))
         {
-            if (root.Invalid || root.AsId != asId || !TryGetRoot(root))
-            {
-                continue;
-            }
-
             using (Rcu.ReadLock())
             {
                 for (var iter = new TdpIter<T>(_kvm, root, PgLevel.Pg4K, start); iter.Valid && iter.Gfn < end; iter.Next())
@@ -195,8 +183,6 @@ internal sealed partial class TdpMmu<T>
                     flush = true;
                 }
             }
-
-            PutRoot(root);
         }
 
         if (flush)
